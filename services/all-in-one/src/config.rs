@@ -1,0 +1,109 @@
+//! The all-in-one's configuration: every service's sections plus the
+//! embedded broker, the local database and the frontends. Unknown keys and
+//! sections are errors (a typo must not be silently ignored).
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use vc_auth::AuthSettings;
+use vc_runtime::config::{HttpConfig, LogConfig, MongoConfig, MqttConfig, TokenConfig};
+use vc_server::ServerSettings;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Everything a local run stores (database, files, recordings). `VC_DATA_DIR`.
+    pub data_dir: PathBuf,
+    /// The address users reach the platform at (links in messages use it).
+    /// Default: `http://<http.host>:<http.port>`.
+    pub public_url: Option<String>,
+    pub http: HttpConfig,
+    pub mongo: MongoConfig,
+    pub local_mongo: LocalMongoConfig,
+    pub mqtt: MqttConfig,
+    pub broker: BrokerConfig,
+    pub log: LogConfig,
+    pub tokens: TokenConfig,
+    pub auth: AuthSettings,
+    pub server: ServerSettings,
+    pub frontends: FrontendsConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            public_url: None,
+            http: HttpConfig::default(),
+            mongo: MongoConfig::default(),
+            local_mongo: LocalMongoConfig::default(),
+            mqtt: MqttConfig::default(),
+            broker: BrokerConfig::default(),
+            log: LogConfig::default(),
+            tokens: TokenConfig::default(),
+            auth: AuthSettings::default(),
+            server: ServerSettings::default(),
+            frontends: FrontendsConfig::default(),
+        }
+    }
+}
+
+/// `[local_mongo]`: the SecantusDB server started when `mongo.uri` is empty.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LocalMongoConfig {
+    /// The `secantusd-py` executable (the Makefile installs it into `.venv/`).
+    pub command: PathBuf,
+    /// Loopback port; 0 picks a free one.
+    pub port: u16,
+    /// Flush every commit to disk, so a crash loses no acknowledged write.
+    pub sync_on_commit: bool,
+    /// Seconds to wait for it to accept connections.
+    pub start_timeout_secs: u64,
+}
+
+impl Default for LocalMongoConfig {
+    fn default() -> Self {
+        Self {
+            command: PathBuf::from(".venv/bin/secantusd-py"),
+            port: 0,
+            sync_on_commit: true,
+            start_timeout_secs: 30,
+        }
+    }
+}
+
+/// `[broker]`: the embedded MQTT broker (rumqttd).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct BrokerConfig {
+    /// Run the embedded broker; when false, `[mqtt]` points at an external one.
+    pub embedded: bool,
+    /// Loopback port; 0 picks a free one.
+    pub port: u16,
+}
+
+impl Default for BrokerConfig {
+    fn default() -> Self {
+        Self { embedded: true, port: 0 }
+    }
+}
+
+/// `[frontends]`: the built single-page apps served by the all-in-one.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct FrontendsConfig {
+    pub agent_dir: PathBuf,
+    pub client_dir: PathBuf,
+    pub admin_dir: PathBuf,
+}
+
+impl Default for FrontendsConfig {
+    fn default() -> Self {
+        Self {
+            agent_dir: PathBuf::from("frontend-agent/dist"),
+            client_dir: PathBuf::from("frontend-client/dist"),
+            admin_dir: PathBuf::from("admin-panel/dist"),
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! vc-auth's REST bodies and the claims of the tokens it signs.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::ids::{SessionId, UserId};
+
+/// A staff role. Admins manage users and settings, supervisors oversee calls,
+/// agents hold calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Supervisor,
+    Agent,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Supervisor => "supervisor",
+            Role::Agent => "agent",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `POST /api/auth/login`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+}
+
+/// `POST /api/auth/refresh` and `POST /api/auth/logout`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// The short summary of a user carried in a token answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UserRef {
+    pub id: UserId,
+    pub login: String,
+    pub role: Role,
+}
+
+/// Answer to login and refresh: a short-lived access token (JWT, EdDSA) and a
+/// single-use refresh token that rotates on every refresh.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Seconds until `access_token` expires.
+    pub expires_in: u64,
+    pub token_type: String,
+    pub user: UserRef,
+}
+
+/// A user as admins (and the user itself) see it. Never carries the password hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    pub id: UserId,
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /api/users` (admin)
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    /// 3-64 characters: latin letters, digits, `.`, `_`, `-`, `@`. Case-insensitive, unique.
+    pub login: String,
+    pub password: String,
+    pub role: Role,
+    /// Display name, 1-200 characters.
+    pub name: String,
+}
+
+/// `PATCH /api/users/{id}` (admin). Absent fields are left unchanged.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    /// Sets a new password and ends every session of the user.
+    pub password: Option<String>,
+    /// `true` disables the account: its tokens stop working everywhere within seconds.
+    pub disabled: Option<bool>,
+}
+
+/// `POST /api/auth/password`: a user changes its own password.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `GET /api/users` query.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UserListQuery {
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    /// Case-insensitive prefix of the login or the name.
+    pub q: Option<String>,
+    /// Default 50, at most 500.
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// `GET /api/users` answer.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UserList {
+    pub items: Vec<User>,
+    pub total: u64,
+}
+
+/// The `typ` claim, so a token of one kind is never accepted as another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// A staff user's access token.
+    Access,
+}
+
+/// Claims of a staff access token. Every service verifies these locally with
+/// vc-auth's public key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub aud: String,
+    pub sub: UserId,
+    pub typ: TokenKind,
+    pub login: String,
+    pub role: Role,
+    /// The user's token version when this token was issued; a token whose
+    /// version is below the user's current one is revoked.
+    pub ver: u32,
+    /// The refresh-token family (login session) this token belongs to.
+    pub sid: SessionId,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+}
+
+/// Token issuer and audience for every VideoAssist token.
+pub const TOKEN_ISSUER: &str = "videoassist";
+pub const TOKEN_AUDIENCE: &str = "videoassist";

@@ -1,0 +1,86 @@
+//! A small JSON client for the REST API.
+
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+#[derive(Clone)]
+pub struct Api {
+    pub base: String,
+    client: reqwest::Client,
+}
+
+/// Status, headers and the JSON body (or `Value::String` of the text).
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The `code` of an error body.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl Api {
+    pub fn new(base: &str) -> Self {
+        Self { base: base.trim_end_matches('/').to_owned(), client: reqwest::Client::new() }
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder, token: Option<&str>) -> reqwest::Result<Reply> {
+        let req = match token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        };
+        let res = req.send().await?;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await?;
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Ok(Reply { status, headers, body })
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Result<Reply> {
+        self.send(self.client.get(format!("{}{path}", self.base)), token).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Result<Reply> {
+        self.send(self.client.post(format!("{}{path}", self.base)).json(body), token).await
+    }
+
+    pub async fn post_raw(&self, path: &str, body: &str) -> reqwest::Result<Reply> {
+        let req = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_owned());
+        self.send(req, None).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Result<Reply> {
+        self.send(self.client.patch(format!("{}{path}", self.base)).json(body), token).await
+    }
+
+    /// `POST /api/auth/login`.
+    pub async fn login(&self, login: &str, password: &str) -> Reply {
+        self.post("/api/auth/login", None, &serde_json::json!({"login": login, "password": password}))
+            .await
+            .unwrap()
+    }
+
+    /// Logs in and returns `(access_token, refresh_token)`; panics on failure.
+    pub async fn tokens(&self, login: &str, password: &str) -> (String, String) {
+        let r = self.login(login, password).await;
+        assert_eq!(r.status, 200, "login {login}: {:?}", r.body);
+        (
+            r.body["access_token"].as_str().unwrap().to_owned(),
+            r.body["refresh_token"].as_str().unwrap().to_owned(),
+        )
+    }
+}

@@ -1,0 +1,235 @@
+//! Test harness shared by the per-service and whole-system tests. Everything
+//! here is a real component: a SecantusDB server, a Mosquitto broker, the
+//! VideoAssist binaries, each on a free loopback port and stopped when its
+//! guard is dropped (or when the test process dies).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api;
+mod process;
+
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+pub use api::{Api, Reply};
+pub use process::{Child, ProcessOptions, Service, alive, child_pids};
+
+/// The repository's root directory.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap().local_addr().unwrap().port()
+}
+
+/// Waits until something accepts TCP connections on the port.
+pub fn wait_for_port(port: u16, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if TcpStream::connect_timeout(&(Ipv4Addr::LOCALHOST, port).into(), Duration::from_millis(200)).is_ok()
+        {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    false
+}
+
+/// A database name no other test uses.
+pub fn unique_db() -> String {
+    format!("t_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// A topic namespace no other test uses (for a shared broker).
+pub fn unique_namespace() -> String {
+    format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
+}
+
+/// Where the project's binaries are: next to the test executable's `deps/`.
+pub fn bin_path(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap();
+    let dir = if dir.ends_with("deps") { dir.parent().unwrap() } else { dir };
+    let path = dir.join(name);
+    assert!(path.is_file(), "{} is not built; run `cargo build --workspace --bins` first", path.display());
+    path
+}
+
+fn secantusd() -> PathBuf {
+    std::env::var_os("VC_TEST_SECANTUSD")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join(".venv/bin/secantusd-py"))
+}
+
+/// A SecantusDB server (MongoDB wire protocol) of its own.
+pub struct MongoServer {
+    pub port: u16,
+    storage: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+impl MongoServer {
+    pub fn start() -> Self {
+        let storage = tempfile::tempdir().unwrap();
+        let mut server = Self { port: free_port(), storage, child: None };
+        server.spawn();
+        server
+    }
+
+    fn spawn(&mut self) {
+        let bin = secantusd();
+        assert!(bin.is_file(), "{} missing: run `make test` (it installs SecantusDB)", bin.display());
+        let mut cmd = Command::new(bin);
+        cmd.args(["--host", "127.0.0.1", "--port", &self.port.to_string(), "--storage-path"])
+            .arg(self.storage.path().join("db"))
+            .args(["--log-level", "WARNING", "--sync-on-commit"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        self.child = Some(Child::spawn("secantusd", cmd));
+        assert!(wait_for_port(self.port, Duration::from_secs(30)), "SecantusDB did not start");
+    }
+
+    pub fn uri(&self) -> String {
+        format!("mongodb://127.0.0.1:{}/?directConnection=true", self.port)
+    }
+
+    /// Kills the server (as a crash would).
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            c.kill();
+        }
+    }
+
+    /// Starts it again on the same port with the same data.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+}
+
+/// A SecantusDB shared by every test of this process (each test uses its
+/// own database name), or the one named by `VC_TEST_MONGO_URI`.
+pub fn shared_mongo_uri() -> String {
+    if let Some(uri) = std::env::var("VC_TEST_MONGO_URI").ok().filter(|u| !u.is_empty()) {
+        return uri;
+    }
+    static URI: OnceLock<String> = OnceLock::new();
+    URI.get_or_init(|| {
+        // Spawned from a thread that never ends: a child dies with the
+        // thread that started it (PR_SET_PDEATHSIG).
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let server = MongoServer::start();
+            tx.send(server.uri()).unwrap();
+            let _keep = server;
+            loop {
+                std::thread::park();
+            }
+        });
+        rx.recv().unwrap()
+    })
+    .clone()
+}
+
+/// A Mosquitto broker of its own (MQTT v5), anonymous, on loopback.
+pub struct Mosquitto {
+    pub port: u16,
+    dir: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+impl Mosquitto {
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = Self { port: free_port(), dir, child: None };
+        m.spawn();
+        m
+    }
+
+    fn spawn(&mut self) {
+        let conf = self.dir.path().join("mosquitto.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "listener {} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\nlog_type error\nmax_queued_messages 10000\n",
+                self.port
+            ),
+        )
+        .unwrap();
+        let bin = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).is_file())
+            .expect("mosquitto is not installed: run `make test`");
+        let mut cmd = Command::new(bin);
+        cmd.arg("-c").arg(&conf).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::inherit());
+        self.child = Some(Child::spawn("mosquitto", cmd));
+        assert!(wait_for_port(self.port, Duration::from_secs(10)), "mosquitto did not start");
+    }
+
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            c.kill();
+        }
+    }
+
+    pub fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+}
+
+/// The embedded broker (`videoassist broker`) as a process of its own.
+pub struct EmbeddedBroker {
+    pub port: u16,
+    pub username: String,
+    pub password: String,
+    child: Option<Child>,
+}
+
+impl EmbeddedBroker {
+    pub fn start() -> Self {
+        let mut b = Self {
+            port: free_port(),
+            username: "test".into(),
+            password: uuid::Uuid::new_v4().simple().to_string(),
+            child: None,
+        };
+        b.spawn();
+        b
+    }
+
+    fn spawn(&mut self) {
+        let mut cmd = Command::new(bin_path("videoassist"));
+        cmd.args([
+            "broker",
+            "--port",
+            &self.port.to_string(),
+            "--username",
+            &self.username,
+            "--password",
+            &self.password,
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+        self.child = Some(Child::spawn("broker", cmd));
+        assert!(wait_for_port(self.port, Duration::from_secs(10)), "embedded broker did not start");
+    }
+
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            c.kill();
+        }
+    }
+
+    pub fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+}
