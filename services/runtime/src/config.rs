@@ -253,7 +253,7 @@ impl Default for MongoConfig {
 pub struct MqttConfig {
     pub host: String,
     pub port: u16,
-    /// Stable client id for the persistent session; default `<service>-<hostname>`.
+    /// Stable client id for the persistent session; default `<service>-<hostname>-<http port>`.
     pub client_id: Option<String>,
     pub username: Option<String>,
     pub password: Option<String>,

@@ -61,21 +61,22 @@ impl Runtime {
         let metrics = Metrics::new()?;
         let db = Db::connect(cfg.mongo, name).await?;
         db.wait_ready(Duration::from_millis(cfg.mongo.server_selection_timeout_ms.max(1000) * 3)).await?;
-        let client_id = cfg.mqtt.client_id.clone().unwrap_or_else(|| default_client_id(name));
+        let client_id = cfg.mqtt.client_id.clone().unwrap_or_else(|| default_client_id(name, cfg.http.port));
         let bus = Bus::connect(cfg.mqtt, &client_id, &metrics)?;
         let verifier = TokenVerifier::start(&bus, cfg.tokens).await?;
         Ok(Self { name: name.to_owned(), db, bus, metrics, verifier, http: cfg.http.clone() })
     }
 }
 
-/// `<name>-<hostname>`: stable across restarts, so the broker keeps our session.
-pub fn default_client_id(name: &str) -> String {
+/// `<name>-<hostname>-<http port>`: stable across restarts (so the broker
+/// keeps our session) and distinct for two instances on one host.
+pub fn default_client_id(name: &str, port: u16) -> String {
     let host = std::fs::read_to_string("/etc/hostname")
         .ok()
         .map(|h| h.trim().to_owned())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "localhost".into());
-    format!("{name}-{host}")
+    format!("{name}-{host}-{port}")
 }
 
 /// A service mounted into an HTTP server.

@@ -233,3 +233,56 @@ impl EmbeddedBroker {
         self.spawn();
     }
 }
+
+/// The all-in-one with a database of its own (on the shared server) and an
+/// embedded broker, on a free port, healthy.
+pub struct Platform {
+    pub svc: Service,
+    pub admin_login: String,
+    pub admin_password: String,
+    pub data_dir: tempfile::TempDir,
+}
+
+impl Platform {
+    pub const ADMIN_PASSWORD: &'static str = "admin-pass-123";
+
+    pub async fn start(extra_env: &[(&str, &str)]) -> Self {
+        let data_dir = tempfile::tempdir().unwrap();
+        let mut opts = ProcessOptions::new("videoassist")
+            .env("VC_MONGO_URI", shared_mongo_uri())
+            .env("VC_MONGO__DATABASE", unique_db())
+            .env("VC_DATA_DIR", data_dir.path().display().to_string())
+            .env("VC_ADMIN_LOGIN", "admin")
+            .env("VC_ADMIN_PASSWORD", Self::ADMIN_PASSWORD);
+        for (k, v) in extra_env {
+            opts = opts.env(k, *v);
+        }
+        let svc = Service::spawn(opts);
+        svc.wait_healthy(Duration::from_secs(30)).await;
+        Self { svc, admin_login: "admin".into(), admin_password: Self::ADMIN_PASSWORD.into(), data_dir }
+    }
+
+    pub fn api(&self) -> &Api {
+        &self.svc.api
+    }
+
+    /// The admin's access token.
+    pub async fn admin_token(&self) -> String {
+        self.api().tokens(&self.admin_login, &self.admin_password).await.0
+    }
+
+    /// Creates a user through the API and returns its id.
+    pub async fn create_user(&self, admin: &str, login: &str, password: &str, role: &str) -> String {
+        let r = self
+            .api()
+            .post(
+                "/api/users",
+                Some(admin),
+                &serde_json::json!({"login": login, "password": password, "role": role, "name": login}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.status, 201, "create {login}: {:?}", r.body);
+        r.body["id"].as_str().unwrap().to_owned()
+    }
+}
