@@ -1,6 +1,8 @@
 //! vc-auth through the all-in-one, as the frontends and integrations use it:
 //! sign-in, tokens, roles, throttling, user management and revocation.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -39,6 +41,8 @@ async fn sign_in_then_me() {
     assert_eq!(r.body["expires_in"], 900);
     assert_eq!(r.body["user"]["login"], "admin");
     assert_eq!(r.body["user"]["role"], "admin");
+    assert_eq!(r.header("cache-control"), Some("no-store"), "tokens are never cached");
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     // Logins are case-insensitive.
     assert_eq!(p.api().login("  ADMIN ", Platform::ADMIN_PASSWORD).await.status, 200);
 
@@ -90,18 +94,10 @@ async fn bad_tokens_are_refused() {
     assert_eq!((r.status, r.code()), (401, "invalid_token"));
 
     // The token is only accepted as a bearer token.
-    let basic = reqwest_get_with_header(&api.base, "/api/auth/me", &format!("Basic {token}")).await;
-    assert_eq!(basic, 401);
-}
-
-async fn reqwest_get_with_header(base: &str, path: &str, authorization: &str) -> u16 {
-    let out = std::process::Command::new("curl")
-        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H"])
-        .arg(format!("Authorization: {authorization}"))
-        .arg(format!("{base}{path}"))
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).parse().unwrap()
+    let basic = api.get_with_authorization("/api/auth/me", &format!("Basic {token}")).await.unwrap();
+    assert_eq!((basic.status, basic.code()), (401, "unauthorized"));
+    let lower = api.get_with_authorization("/api/auth/me", &format!("bearer {token}")).await.unwrap();
+    assert_eq!(lower.status, 200, "the scheme is case-insensitive");
 }
 
 #[tokio::test]

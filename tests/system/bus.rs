@@ -2,6 +2,8 @@
 //! `videoassist broker`) and Mosquitto from Debian. Round trips, requests,
 //! reconnects, persistent sessions and redelivery of unhandled messages.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::time::Duration;
 
 use chrono::Utc;
@@ -270,6 +272,28 @@ async fn shared_subscriptions_split_requests_on_mosquitto() {
     let seen: Vec<usize> = counts.iter().map(|c| c.load(Ordering::SeqCst)).collect();
     assert_eq!(seen.iter().sum::<usize>(), 20, "each request answered once: {seen:?}");
     assert!(seen.iter().all(|&n| n > 0), "both instances served: {seen:?}");
+}
+
+/// A fresh client's first subscription is confirmed by the broker at once,
+/// not after the confirmation's timeout (the inbox it is confirmed through
+/// must be the session's first subscription).
+async fn first_subscription_is_confirmed_promptly(broker: &dyn Broker) {
+    let mut cfg = broker.config(&unique_namespace());
+    cfg.request_timeout_ms = 20_000;
+    let bus = Bus::connect(&cfg, &format!("fresh-{}", unique_namespace()), &Metrics::new().unwrap()).unwrap();
+    let started = std::time::Instant::now();
+    let _sub = bus.subscribe(topics::auth::revocations()).await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "waited {:?} for the confirmation",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn first_subscription_is_confirmed_promptly_on_both_brokers() {
+    first_subscription_is_confirmed_promptly(&EmbeddedBroker::start()).await;
+    first_subscription_is_confirmed_promptly(&Mosquitto::start()).await;
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! The committed example configuration parses, documents every default, and
 //! a configuration error names the key.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::process::Command;
 
 use vc_testkit::{bin_path, repo_root};

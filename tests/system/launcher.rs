@@ -3,6 +3,8 @@
 //! SIGTERM within 10 s that takes the database down too and loses no
 //! acknowledged write.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 

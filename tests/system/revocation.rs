@@ -2,6 +2,8 @@
 //! are verified locally by every other process with keys fetched over the
 //! bus, and a revocation made anywhere takes effect everywhere within 5 s.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::time::{Duration, Instant};
 
 use serde_json::json;

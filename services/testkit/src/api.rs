@@ -50,6 +50,12 @@ impl Api {
         self.send(self.client.get(format!("{}{path}", self.base)), token).await
     }
 
+    /// `GET` with a raw `Authorization` header value.
+    pub async fn get_with_authorization(&self, path: &str, authorization: &str) -> reqwest::Result<Reply> {
+        let req = self.client.get(format!("{}{path}", self.base)).header("authorization", authorization);
+        self.send(req, None).await
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Result<Reply> {
         self.send(self.client.post(format!("{}{path}", self.base)).json(body), token).await
     }

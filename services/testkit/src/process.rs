@@ -31,6 +31,11 @@ impl Child {
         Self { name: name.to_owned(), inner: Some(inner) }
     }
 
+    /// The child's standard output, when it was piped.
+    pub fn take_stdout(&mut self) -> Option<std::process::ChildStdout> {
+        self.inner.as_mut()?.stdout.take()
+    }
+
     pub fn id(&self) -> u32 {
         self.inner.as_ref().map(|c| c.id()).unwrap_or(0)
     }
@@ -161,10 +166,10 @@ impl Service {
     pub async fn wait_healthy(&self, timeout: Duration) {
         let deadline = Instant::now() + timeout;
         loop {
-            if let Ok(r) = self.api.get("/healthz", None).await {
-                if r.status == 200 {
-                    return;
-                }
+            if let Ok(r) = self.api.get("/healthz", None).await
+                && r.status == 200
+            {
+                return;
             }
             if Instant::now() >= deadline {
                 panic!("{} not healthy within {timeout:?}; output:\n{}", self.options.binary, self.output());

@@ -179,10 +179,10 @@ impl TokenVerifier {
             return Err(invalid("not an access token"));
         }
         let revoked = self.revoked.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((min, _)) = revoked.get(&claims.sub) {
-            if claims.ver < *min {
-                return Err(ApiError::new(ErrorCode::TokenRevoked, "the token was revoked; sign in again"));
-            }
+        if let Some((min, _)) = revoked.get(&claims.sub)
+            && claims.ver < *min
+        {
+            return Err(ApiError::new(ErrorCode::TokenRevoked, "the token was revoked; sign in again"));
         }
         Ok(claims)
     }

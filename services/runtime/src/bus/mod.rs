@@ -128,6 +128,9 @@ impl Bus {
         let (client, eventloop) = AsyncClient::new(options, 1024);
         let inbox_filter = vc_protocol::topics::reply_inbox(&client_id);
         let inbox = format!("{}/{}", cfg.namespace, inbox_filter.filter());
+        // The inbox subscription is the first request of the session: every
+        // barrier and reply depends on it.
+        client.try_subscribe(inbox.clone(), QoS::AtLeastOnce).map_err(|_| BusError::Closed)?;
         let (connected, _) = watch::channel(false);
         let (shutdown, _) = watch::channel(false);
         let (session_epoch, _) = watch::channel(0);
@@ -378,10 +381,10 @@ impl Bus {
     pub async fn shutdown(&self, timeout: Duration) {
         self.inner.shutdown.send_replace(true);
         let task = self.inner.task.lock().await.take();
-        if let Some(task) = task {
-            if tokio::time::timeout(timeout, task).await.is_err() {
-                tracing::warn!("bus did not drain in time; disconnecting anyway");
-            }
+        if let Some(task) = task
+            && tokio::time::timeout(timeout, task).await.is_err()
+        {
+            tracing::warn!("bus did not drain in time; disconnecting anyway");
         }
         self.inner.connected.send_replace(false);
     }

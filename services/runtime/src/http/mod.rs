@@ -31,6 +31,17 @@ pub async fn not_found() -> HttpResponse {
     actix_web::ResponseError::error_response(&ApiError::new(ErrorCode::NotFound, "nothing is at this path"))
 }
 
+/// Headers every answer carries: no content sniffing, no referrer leaks,
+/// and nothing from the API (tokens!) kept in a cache.
+fn secure_headers(path: &str, headers: &mut actix_web::http::header::HeaderMap) {
+    use actix_web::http::header::{self, HeaderValue};
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if path.starts_with("/api/") && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
 /// Records request metrics and logs each request with structured fields.
 pub fn observe<S>(
     req: ServiceRequest,
@@ -46,7 +57,8 @@ where
     let path = req.path().to_owned();
     let call = srv.call(req);
     async move {
-        let res = call.await?;
+        let mut res = call.await?;
+        secure_headers(&path, res.headers_mut());
         let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
         let status = res.status().as_u16();
         let elapsed = started.elapsed();

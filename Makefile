@@ -1,0 +1,47 @@
+# VideoAssist: `make run` starts the platform on this machine, `make test`
+# runs every test. Both install what they need first (idempotently).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# A build cache outside the clone keeps fresh clones (CI) fast.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/videoassist/target
+export CARGO_TERM_COLOR ?= never
+
+# `make run PROFILE=debug` runs a debug build (the tests use that).
+PROFILE ?= release
+
+.PHONY: help setup setup-test run build test lint fmt bench clean-data
+
+help:
+	@echo "make run    start the whole platform on this machine (prints URLs and the admin login)"
+	@echo "make test   install test dependencies and run every test (fmt, clippy, unit, system)"
+	@echo "make bench  run the benchmarks (see docs/benchmarks.md)"
+
+setup:
+	@scripts/setup.sh run
+
+setup-test:
+	@scripts/setup.sh test
+
+build: setup
+	cargo build --locked $(if $(filter release,$(PROFILE)),--release,) --workspace --bins
+
+run: build
+	@PROFILE=$(PROFILE) scripts/run.sh
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+test: setup-test lint
+	@scripts/test.sh
+
+bench: setup
+	cargo bench --locked -p vc-auth --bench tokens
+
+clean-data:
+	rm -rf data

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what `make run` (setup.sh run) or `make test` (setup.sh test)
+# needs on a Debian machine. Idempotent: does nothing that is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode="${1:-run}"
+
+apt_packages=()
+case "$mode" in
+  run)  apt_packages=() ;;
+  test) apt_packages=(mosquitto) ;;
+  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Packaged brokers must not hold the default ports on a machine others share.
+  if [[ " ${missing[*]} " == *" mosquitto "* ]] && command -v systemctl >/dev/null; then
+    $sudo_cmd systemctl disable --now mosquitto >/dev/null 2>&1 || true
+  fi
+fi
+
+# The local MongoDB-compatible server (SecantusDB), in a project virtualenv.
+stamp=.venv/.requirements.sha256
+want=$(sha256sum scripts/requirements.txt | cut -d' ' -f1)
+if [ ! -x .venv/bin/secantusd-py ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "Installing SecantusDB into .venv"
+  python3 -m venv .venv 2>/dev/null || {
+    sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv .venv
+  }
+  .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements.txt
+  echo "$want" > "$stamp"
+fi
