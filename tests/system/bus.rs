@@ -11,13 +11,11 @@ use vc_protocol::UserId;
 use vc_protocol::topics::{self, PublicKey, RevocationReason, SigningKeys, UserRevoked};
 use vc_runtime::config::MqttConfig;
 use vc_runtime::{Bus, BusError, Metrics, RemoteError};
-use vc_testkit::{EmbeddedBroker, Mosquitto, unique_namespace};
+use vc_testkit::{EmbeddedBroker, Mosquitto, Restartable, unique_namespace};
 
 /// A broker process the test can stop and start again.
-trait Broker {
+trait Broker: Restartable {
     fn config(&self, namespace: &str) -> MqttConfig;
-    fn kill(&mut self);
-    fn restart(&mut self);
 }
 
 impl Broker for EmbeddedBroker {
@@ -34,12 +32,6 @@ impl Broker for EmbeddedBroker {
             ..Default::default()
         }
     }
-    fn kill(&mut self) {
-        EmbeddedBroker::kill(self)
-    }
-    fn restart(&mut self) {
-        EmbeddedBroker::restart(self)
-    }
 }
 
 impl Broker for Mosquitto {
@@ -51,12 +43,6 @@ impl Broker for Mosquitto {
             reconnect_max_ms: 500,
             ..Default::default()
         }
-    }
-    fn kill(&mut self) {
-        Mosquitto::kill(self)
-    }
-    fn restart(&mut self) {
-        Mosquitto::restart(self)
     }
 }
 

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use vc_testkit::{MongoServer, Mosquitto, ProcessOptions, Service, shared_mongo_uri, unique_db};
+use vc_testkit::{MongoServer, Mosquitto, ProcessOptions, Restartable, Service, shared_mongo_uri, unique_db};
 
 async fn health_until(svc: &Service, status: u16, within: Duration) -> Value {
     let started = Instant::now();

@@ -53,16 +53,7 @@ async fn local_database_first_admin_and_graceful_stop() {
     assert!(line.contains("login `boss`"));
     assert!(out.contains("/agent/") && out.contains("/admin/"), "the URLs are printed");
     let (admin, _) = svc.api.tokens("boss", &password).await;
-    let r = svc
-        .api
-        .post(
-            "/api/users",
-            Some(&admin),
-            &json!({"login": "agent1", "password": "agent-pass-1", "role": "agent", "name": "A"}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r.status, 201);
+    svc.api.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
     let (agent, _) = svc.api.tokens("agent1", "agent-pass-1").await;
     assert_eq!(svc.api.get("/api/users", Some(&agent)).await.unwrap().status, 403);
 

@@ -11,7 +11,6 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
 use vc_testkit::{Api, Child, alive, bin_path, child_pids, free_port, repo_root};
 
 #[tokio::test]
@@ -66,15 +65,7 @@ async fn make_run_then_ctrl_c() {
     assert!(printed.contains("First admin created: login `admin`"), "{printed}");
 
     let (admin, _) = api.tokens("admin", "make-run-pass-1").await;
-    let r = api
-        .post(
-            "/api/users",
-            Some(&admin),
-            &json!({"login": "agent1", "password": "agent-pass-1", "role": "agent", "name": "Agent"}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r.status, 201);
+    api.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
     let (agent, _) = api.tokens("agent1", "agent-pass-1").await;
     let r = api.get("/api/users", Some(&agent)).await.unwrap();
     assert_eq!((r.status, r.code()), (403, "forbidden"));

@@ -34,17 +34,7 @@ impl Cluster {
 
 async fn agent(a: &Service) -> (String, String) {
     let (admin, _) = a.api.tokens("admin", "admin-pass-123").await;
-    let r = a
-        .api
-        .post(
-            "/api/users",
-            Some(&admin),
-            &json!({"login": "agent1", "password": "agent-pass-1", "role": "agent", "name": "A"}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r.status, 201);
-    let id = r.body["id"].as_str().unwrap().to_owned();
+    let id = a.api.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
     let (token, _) = a.api.tokens("agent1", "agent-pass-1").await;
     (id, token)
 }

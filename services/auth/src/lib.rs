@@ -13,36 +13,18 @@ use std::sync::Arc;
 
 use actix_web::web;
 use futures_util::future::BoxFuture;
-use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 use vc_protocol::topics;
-use vc_runtime::config::{HttpConfig, LogConfig, MongoConfig, MqttConfig, TokenConfig};
-use vc_runtime::process::ServiceConfigFile;
-use vc_runtime::service::RuntimeConfig;
 use vc_runtime::{RemoteError, Runtime, Service, StartError};
 
 pub use bootstrap::FirstAdmin;
 pub use config::AuthSettings;
 use state::{AuthMetrics, AuthState};
 
-/// The vc-auth binary's configuration file.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Config {
-    pub http: HttpConfig,
-    pub mongo: MongoConfig,
-    pub mqtt: MqttConfig,
-    pub log: LogConfig,
-    pub tokens: TokenConfig,
-    pub auth: AuthSettings,
-}
-
-impl ServiceConfigFile for Config {
-    fn log(&self) -> &LogConfig {
-        &self.log
-    }
-    fn runtime(&self) -> RuntimeConfig<'_> {
-        RuntimeConfig { http: &self.http, mongo: &self.mongo, mqtt: &self.mqtt, tokens: &self.tokens }
+vc_runtime::service_config! {
+    /// The vc-auth binary's configuration file.
+    pub struct Config {
+        pub auth: AuthSettings,
     }
 }
 

@@ -54,3 +54,44 @@ where
         }
     }
 }
+
+/// Declares a service binary's configuration file: the common sections
+/// (`http`, `mongo`, `mqtt`, `log`, `tokens`) plus the service's own, with
+/// [`ServiceConfigFile`] implemented.
+///
+/// ```ignore
+/// vc_runtime::service_config! {
+///     /// The vc-auth binary's configuration file.
+///     pub struct Config { pub auth: AuthSettings }
+/// }
+/// ```
+#[macro_export]
+macro_rules! service_config {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+        #[serde(default)]
+        pub struct $name {
+            pub http: $crate::config::HttpConfig,
+            pub mongo: $crate::config::MongoConfig,
+            pub mqtt: $crate::config::MqttConfig,
+            pub log: $crate::config::LogConfig,
+            pub tokens: $crate::config::TokenConfig,
+            $($(#[$fmeta])* pub $field: $ty,)*
+        }
+
+        impl $crate::process::ServiceConfigFile for $name {
+            fn log(&self) -> &$crate::config::LogConfig {
+                &self.log
+            }
+            fn runtime(&self) -> $crate::service::RuntimeConfig<'_> {
+                $crate::service::RuntimeConfig {
+                    http: &self.http,
+                    mongo: &self.mongo,
+                    mqtt: &self.mqtt,
+                    tokens: &self.tokens,
+                }
+            }
+        }
+    };
+}

@@ -9,9 +9,6 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
-use vc_runtime::config::{HttpConfig, LogConfig, MongoConfig, MqttConfig, TokenConfig};
-use vc_runtime::process::ServiceConfigFile;
-use vc_runtime::service::RuntimeConfig;
 use vc_runtime::{Runtime, Service, StartError};
 
 /// `[server]`: vc-server's settings.
@@ -19,24 +16,10 @@ use vc_runtime::{Runtime, Service, StartError};
 #[serde(default, deny_unknown_fields)]
 pub struct ServerSettings {}
 
-/// The vc-server binary's configuration file.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Config {
-    pub http: HttpConfig,
-    pub mongo: MongoConfig,
-    pub mqtt: MqttConfig,
-    pub log: LogConfig,
-    pub tokens: TokenConfig,
-    pub server: ServerSettings,
-}
-
-impl ServiceConfigFile for Config {
-    fn log(&self) -> &LogConfig {
-        &self.log
-    }
-    fn runtime(&self) -> RuntimeConfig<'_> {
-        RuntimeConfig { http: &self.http, mongo: &self.mongo, mqtt: &self.mqtt, tokens: &self.tokens }
+vc_runtime::service_config! {
+    /// The vc-server binary's configuration file.
+    pub struct Config {
+        pub server: ServerSettings,
     }
 }
 

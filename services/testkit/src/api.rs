@@ -80,6 +80,14 @@ impl Api {
             .unwrap()
     }
 
+    /// Creates a user (as an admin) and returns its id; panics on failure.
+    pub async fn create_user(&self, admin: &str, login: &str, password: &str, role: &str) -> String {
+        let body = serde_json::json!({"login": login, "password": password, "role": role, "name": login});
+        let r = self.post("/api/users", Some(admin), &body).await.unwrap();
+        assert_eq!(r.status, 201, "create {login}: {:?}", r.body);
+        r.body["id"].as_str().unwrap().to_owned()
+    }
+
     /// Logs in and returns `(access_token, refresh_token)`; panics on failure.
     pub async fn tokens(&self, login: &str, password: &str) -> (String, String) {
         let r = self.login(login, password).await;

@@ -60,6 +60,27 @@ pub fn bin_path(name: &str) -> PathBuf {
     path
 }
 
+/// A server process a test can crash and bring back (same port, same data).
+pub trait Restartable {
+    /// Where the running process is kept.
+    fn slot(&mut self) -> &mut Option<Child>;
+    /// Starts the process and waits until it listens.
+    fn spawn(&mut self);
+
+    /// Kills it, as a crash would.
+    fn kill(&mut self) {
+        if let Some(mut c) = self.slot().take() {
+            c.kill();
+        }
+    }
+
+    /// Starts it again on the same port with the same data.
+    fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+}
+
 fn secantusd() -> PathBuf {
     std::env::var_os("VC_TEST_SECANTUSD")
         .map(PathBuf::from)
@@ -81,6 +102,16 @@ impl MongoServer {
         server
     }
 
+    pub fn uri(&self) -> String {
+        format!("mongodb://127.0.0.1:{}/?directConnection=true", self.port)
+    }
+}
+
+impl Restartable for MongoServer {
+    fn slot(&mut self) -> &mut Option<Child> {
+        &mut self.child
+    }
+
     fn spawn(&mut self) {
         let bin = secantusd();
         assert!(bin.is_file(), "{} missing: run `make test` (it installs SecantusDB)", bin.display());
@@ -93,23 +124,6 @@ impl MongoServer {
             .stderr(Stdio::inherit());
         self.child = Some(Child::spawn("secantusd", cmd));
         assert!(wait_for_port(self.port, Duration::from_secs(30)), "SecantusDB did not start");
-    }
-
-    pub fn uri(&self) -> String {
-        format!("mongodb://127.0.0.1:{}/?directConnection=true", self.port)
-    }
-
-    /// Kills the server (as a crash would).
-    pub fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            c.kill();
-        }
-    }
-
-    /// Starts it again on the same port with the same data.
-    pub fn restart(&mut self) {
-        self.kill();
-        self.spawn();
     }
 }
 
@@ -151,6 +165,12 @@ impl Mosquitto {
         m.spawn();
         m
     }
+}
+
+impl Restartable for Mosquitto {
+    fn slot(&mut self) -> &mut Option<Child> {
+        &mut self.child
+    }
 
     fn spawn(&mut self) {
         let conf = self.dir.path().join("mosquitto.conf");
@@ -170,17 +190,6 @@ impl Mosquitto {
         cmd.arg("-c").arg(&conf).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::inherit());
         self.child = Some(Child::spawn("mosquitto", cmd));
         assert!(wait_for_port(self.port, Duration::from_secs(10)), "mosquitto did not start");
-    }
-
-    pub fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            c.kill();
-        }
-    }
-
-    pub fn restart(&mut self) {
-        self.kill();
-        self.spawn();
     }
 }
 
@@ -203,6 +212,12 @@ impl EmbeddedBroker {
         b.spawn();
         b
     }
+}
+
+impl Restartable for EmbeddedBroker {
+    fn slot(&mut self) -> &mut Option<Child> {
+        &mut self.child
+    }
 
     fn spawn(&mut self) {
         let mut cmd = Command::new(bin_path("videoassist"));
@@ -220,17 +235,6 @@ impl EmbeddedBroker {
         .stderr(Stdio::inherit());
         self.child = Some(Child::spawn("broker", cmd));
         assert!(wait_for_port(self.port, Duration::from_secs(10)), "embedded broker did not start");
-    }
-
-    pub fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            c.kill();
-        }
-    }
-
-    pub fn restart(&mut self) {
-        self.kill();
-        self.spawn();
     }
 }
 
@@ -273,16 +277,6 @@ impl Platform {
 
     /// Creates a user through the API and returns its id.
     pub async fn create_user(&self, admin: &str, login: &str, password: &str, role: &str) -> String {
-        let r = self
-            .api()
-            .post(
-                "/api/users",
-                Some(admin),
-                &serde_json::json!({"login": login, "password": password, "role": role, "name": login}),
-            )
-            .await
-            .unwrap();
-        assert_eq!(r.status, 201, "create {login}: {:?}", r.body);
-        r.body["id"].as_str().unwrap().to_owned()
+        self.api().create_user(admin, login, password, role).await
     }
 }

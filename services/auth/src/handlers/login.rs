@@ -32,11 +32,7 @@ pub async fn sign_in(
 ) -> Result<web::Json<TokenPair>, ApiError> {
     let started = Instant::now();
     let result = attempt(&req, &state, body.into_inner()).await;
-    let label = match &result {
-        Ok(_) => "ok",
-        Err(e) => e.code.as_str(),
-    };
-    state.metrics.logins.with_label_values(&[label]).inc();
+    state.metrics.logins.with_label_values(&[super::outcome(&result)]).inc();
     state.metrics.login_seconds.observe(started.elapsed().as_secs_f64());
     result.map(web::Json)
 }

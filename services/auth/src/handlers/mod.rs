@@ -16,3 +16,11 @@ use vc_runtime::ApiError;
 pub(crate) fn invalid(message: String) -> ApiError {
     ApiError::validation(message)
 }
+
+/// The metrics label of a handler's outcome: `ok` or the error code.
+pub(crate) fn outcome<T>(result: &Result<T, ApiError>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(e) => e.code.as_str(),
+    }
+}

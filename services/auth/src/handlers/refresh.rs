@@ -25,11 +25,7 @@ pub async fn refresh(
     body: web::Json<RefreshRequest>,
 ) -> Result<web::Json<TokenPair>, ApiError> {
     let result = rotate(&state, &body.refresh_token).await;
-    let label = match &result {
-        Ok(_) => "ok",
-        Err(e) => e.code.as_str(),
-    };
-    state.metrics.refreshes.with_label_values(&[label]).inc();
+    state.metrics.refreshes.with_label_values(&[super::outcome(&result)]).inc();
     result.map(web::Json)
 }
 
