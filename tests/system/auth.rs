@@ -483,3 +483,23 @@ async fn metrics_count_requests_and_sign_ins() {
     assert!(text.contains("vc_bus_connected 1"));
     assert!(text.contains("vc_bus_messages_published_total"));
 }
+
+/// Settings that shape indexes (the throttle window is a TTL) can change
+/// between starts without breaking the start.
+#[tokio::test]
+async fn changed_index_settings_do_not_stop_a_restart() {
+    let mut p =
+        Platform::start(&[("VC_AUTH__THROTTLE__WINDOW_SECS", "900"), ("VC_AUTH__ACCESS_TTL_SECS", "900")])
+            .await;
+    p.svc.options = p
+        .svc
+        .options
+        .clone()
+        .env("VC_AUTH__THROTTLE__WINDOW_SECS", "60")
+        .env("VC_AUTH__ACCESS_TTL_SECS", "300");
+    p.svc.restart();
+    p.svc.wait_healthy(Duration::from_secs(30)).await;
+    let r = p.api().login("admin", Platform::ADMIN_PASSWORD).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["expires_in"], 300, "the new settings apply");
+}

@@ -66,11 +66,26 @@ impl Db {
     }
 
     /// Creates the given indexes on `collection` (a no-op when they exist).
+    /// An existing index whose options changed (e.g. a TTL taken from the
+    /// configuration) is dropped and created again with the new options.
     pub async fn ensure_indexes(&self, collection: &str, indexes: Vec<IndexModel>) -> Result<(), DbError> {
-        if indexes.is_empty() {
-            return Ok(());
+        let coll = self.database.collection::<Document>(collection);
+        for index in indexes {
+            match coll.create_index(index.clone()).await {
+                Ok(_) => {}
+                Err(e) if is_index_conflict(&e) => {
+                    let name = index
+                        .options
+                        .as_ref()
+                        .and_then(|o| o.name.clone())
+                        .unwrap_or_else(|| default_index_name(&index.keys));
+                    tracing::info!(collection, index = %name, "index options changed; recreating it");
+                    coll.drop_index(&name).await?;
+                    coll.create_index(index).await?;
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
-        self.database.collection::<Document>(collection).create_indexes(indexes).await?;
         Ok(())
     }
 
@@ -95,6 +110,19 @@ impl Db {
     }
 }
 
+/// MongoDB's name for an index without an explicit one: `field_1_other_-1`.
+fn default_index_name(keys: &Document) -> String {
+    keys.iter()
+        .map(|(k, v)| format!("{k}_{}", v.as_i32().map(|n| n.to_string()).unwrap_or_else(|| v.to_string())))
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+/// IndexOptionsConflict (85) or IndexKeySpecsConflict (86).
+fn is_index_conflict(e: &mongodb::error::Error) -> bool {
+    matches!(e.kind.as_ref(), mongodb::error::ErrorKind::Command(c) if c.code == 85 || c.code == 86)
+}
+
 /// Whether an error is a unique-index violation (E11000).
 pub fn is_duplicate_key(e: &mongodb::error::Error) -> bool {
     use mongodb::error::{ErrorKind, WriteFailure};
@@ -105,5 +133,16 @@ pub fn is_duplicate_key(e: &mongodb::error::Error) -> bool {
             im.write_errors.as_ref().is_some_and(|errs| errs.iter().any(|e| e.code == 11000))
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_names_follow_mongodb() {
+        assert_eq!(default_index_name(&doc! {"at": 1}), "at_1");
+        assert_eq!(default_index_name(&doc! {"key": 1, "at": -1}), "key_1_at_-1");
     }
 }
