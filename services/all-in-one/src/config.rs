@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use vc_auth::AuthSettings;
+use vc_media::MediaSettings;
 use vc_runtime::config::{HttpConfig, LogConfig, MongoConfig, MqttConfig, TokenConfig};
 use vc_server::ServerSettings;
 
@@ -14,8 +15,9 @@ use vc_server::ServerSettings;
 pub struct Config {
     /// Everything a local run stores (database, files, recordings). `VC_DATA_DIR`.
     pub data_dir: PathBuf,
-    /// The address users reach the platform at (links in messages use it).
-    /// Default: `http://<http.host>:<http.port>`.
+    /// The address users reach the platform at (client links use it).
+    /// Default: the origin each request came to. Sets `server.public_url`
+    /// when that is unset.
     pub public_url: Option<String>,
     pub http: HttpConfig,
     pub mongo: MongoConfig,
@@ -26,6 +28,7 @@ pub struct Config {
     pub tokens: TokenConfig,
     pub auth: AuthSettings,
     pub server: ServerSettings,
+    pub media: MediaSettings,
     pub frontends: FrontendsConfig,
 }
 
@@ -43,6 +46,7 @@ impl Default for Config {
             tokens: TokenConfig::default(),
             auth: AuthSettings::default(),
             server: ServerSettings::default(),
+            media: MediaSettings::default(),
             frontends: FrontendsConfig::default(),
         }
     }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use vc_auth::{Auth, FirstAdmin};
+use vc_media::Media;
 use vc_runtime::service::Service;
 use vc_runtime::{Runtime, RuntimeConfig, Server, StartError};
 use vc_server::VcServer;
@@ -85,9 +86,14 @@ async fn start_services(cfg: &Config) -> Result<(Server, Option<FirstAdmin>), St
     )
     .await?;
     let (auth, first_admin) = Auth::start(&rt, &cfg.auth).await?;
-    let server = VcServer::start(&rt, &cfg.server).await?;
+    let mut server_settings = cfg.server.clone();
+    if server_settings.public_url.is_none() {
+        server_settings.public_url = cfg.public_url.clone();
+    }
+    let server = VcServer::start(&rt, &server_settings).await?;
+    let media = Media::start(&rt, &cfg.media).await?;
     rt.bus.ready();
-    let services: Vec<Arc<dyn Service>> = vec![auth, server];
+    let services: Vec<Arc<dyn Service>> = vec![auth, server, media];
     let http = Server::start(rt, services, Some(frontends::routes(&cfg.frontends)))?;
     Ok((http, first_admin))
 }

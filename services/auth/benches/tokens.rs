@@ -39,6 +39,7 @@ fn token_and_verifier() -> (String, TokenVerifier) {
         sub: UserId::new(),
         typ: TokenKind::Access,
         login: "agent1".into(),
+        name: "Agent One".into(),
         role: Role::Agent,
         ver: 0,
         sid: SessionId::new(),

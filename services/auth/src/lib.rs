@@ -85,7 +85,15 @@ impl Auth {
                 }
             })
             .await?;
-        Ok((Arc::new(Self { state, tasks: vec![keys_task, revocations_task] }), first_admin))
+        let s = state.clone();
+        let issue_task = rt
+            .bus
+            .serve(GROUP, &topics::auth::issue_token(), move |req| {
+                let s = s.clone();
+                async move { s.issue(&req.body).map_err(|e| RemoteError::new(e.code.as_str(), e.message)) }
+            })
+            .await?;
+        Ok((Arc::new(Self { state, tasks: vec![keys_task, revocations_task, issue_task] }), first_admin))
     }
 }
 

@@ -62,6 +62,51 @@ pub struct AuthState {
 }
 
 impl AuthState {
+    /// Signs any of our token kinds with the current key.
+    pub fn sign<C: serde::Serialize>(&self, claims: &C) -> Result<String, ApiError> {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.keys.kid.clone());
+        jsonwebtoken::encode(&header, claims, &EncodingKey::from_ed_der(&self.keys.pkcs8_der))
+            .map_err(ApiError::internal)
+    }
+
+    /// A client or room token, for vc-server (`v1/auth/tokens/issue`).
+    pub fn issue(
+        &self,
+        req: &vc_protocol::topics::IssueToken,
+    ) -> Result<vc_protocol::topics::IssuedToken, ApiError> {
+        use vc_protocol::auth::{ClientClaims, RoomClaims};
+        use vc_protocol::topics::TokenGrant;
+        let now = Utc::now();
+        // At most a day, whatever is asked.
+        let expires_at = now + Duration::seconds(req.ttl_secs.clamp(1, 86_400) as i64);
+        let jti = uuid::Uuid::new_v4().simple().to_string();
+        let token = match &req.grant {
+            TokenGrant::Client { interaction_id } => self.sign(&ClientClaims {
+                iss: TOKEN_ISSUER.into(),
+                aud: TOKEN_AUDIENCE.into(),
+                sub: *interaction_id,
+                typ: TokenKind::Client,
+                iat: now.timestamp(),
+                exp: expires_at.timestamp(),
+                jti,
+            })?,
+            TokenGrant::Room { interaction_id, role, video_mode, max_quality } => self.sign(&RoomClaims {
+                iss: TOKEN_ISSUER.into(),
+                aud: TOKEN_AUDIENCE.into(),
+                sub: *interaction_id,
+                typ: TokenKind::Room,
+                role: *role,
+                video_mode: *video_mode,
+                max_quality: *max_quality,
+                iat: now.timestamp(),
+                exp: expires_at.timestamp(),
+                jti,
+            })?,
+        };
+        Ok(vc_protocol::topics::IssuedToken { token, expires_at })
+    }
+
     /// Signs an access token for `user` in session `sid`.
     pub fn access_token(&self, user: &UserDoc, sid: SessionId) -> Result<String, ApiError> {
         let now = Utc::now();
@@ -71,6 +116,7 @@ impl AuthState {
             sub: user.id,
             typ: TokenKind::Access,
             login: user.login.clone(),
+            name: user.name.clone(),
             role: user.role,
             ver: user.token_version,
             sid,
@@ -78,10 +124,7 @@ impl AuthState {
             exp: (now + Duration::seconds(self.cfg.access_ttl_secs as i64)).timestamp(),
             jti: uuid::Uuid::new_v4().simple().to_string(),
         };
-        let mut header = Header::new(Algorithm::EdDSA);
-        header.kid = Some(self.keys.kid.clone());
-        jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(&self.keys.pkcs8_der))
-            .map_err(ApiError::internal)
+        self.sign(&claims)
     }
 
     /// A refresh token (new family, or the next in `family`) plus an access token.

@@ -2,13 +2,15 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::ids::{SessionId, UserId};
+use crate::ids::{InteractionId, SessionId, UserId};
+use crate::interaction::{MaxQuality, Party, VideoMode};
 
 /// A staff role. Admins manage users and settings, supervisors oversee calls,
 /// agents hold calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -33,7 +35,7 @@ impl std::fmt::Display for Role {
 }
 
 /// `POST /api/auth/login`
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub login: String,
@@ -41,14 +43,14 @@ pub struct LoginRequest {
 }
 
 /// `POST /api/auth/refresh` and `POST /api/auth/logout`
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
 /// The short summary of a user carried in a token answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
 pub struct UserRef {
     pub id: UserId,
     pub login: String,
@@ -57,7 +59,7 @@ pub struct UserRef {
 
 /// Answer to login and refresh: a short-lived access token (JWT, EdDSA) and a
 /// single-use refresh token that rotates on every refresh.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, TS)]
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,
@@ -68,7 +70,7 @@ pub struct TokenPair {
 }
 
 /// A user as admins (and the user itself) see it. Never carries the password hash.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct User {
     pub id: UserId,
     pub login: String,
@@ -80,7 +82,7 @@ pub struct User {
 }
 
 /// `POST /api/users` (admin)
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     /// 3-64 characters: latin letters, digits, `.`, `_`, `-`, `@`. Case-insensitive, unique.
@@ -92,7 +94,7 @@ pub struct CreateUserRequest {
 }
 
 /// `PATCH /api/users/{id}` (admin). Absent fields are left unchanged.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     pub name: Option<String>,
@@ -104,7 +106,7 @@ pub struct UpdateUserRequest {
 }
 
 /// `POST /api/auth/password`: a user changes its own password.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     pub current_password: String,
@@ -126,7 +128,7 @@ pub struct UserListQuery {
 }
 
 /// `GET /api/users` answer.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, TS)]
 pub struct UserList {
     pub items: Vec<User>,
     pub total: u64,
@@ -138,6 +140,10 @@ pub struct UserList {
 pub enum TokenKind {
     /// A staff user's access token.
     Access,
+    /// A client's token for its one interaction.
+    Client,
+    /// Admission of one party to one media room.
+    Room,
 }
 
 /// Claims of a staff access token. Every service verifies these locally with
@@ -149,6 +155,9 @@ pub struct AccessClaims {
     pub sub: UserId,
     pub typ: TokenKind,
     pub login: String,
+    /// Display name, for what other services show (e.g. the agent's name to a client).
+    #[serde(default)]
+    pub name: String,
     pub role: Role,
     /// The user's token version when this token was issued; a token whose
     /// version is below the user's current one is revoked.
@@ -163,3 +172,56 @@ pub struct AccessClaims {
 /// Token issuer and audience for every VideoAssist token.
 pub const TOKEN_ISSUER: &str = "videoassist";
 pub const TOKEN_AUDIENCE: &str = "videoassist";
+
+/// Claims of a client token: it reaches only the interaction in `sub`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientClaims {
+    pub iss: String,
+    pub aud: String,
+    pub sub: InteractionId,
+    pub typ: TokenKind,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+}
+
+/// Claims of a room token: one party of one room, for a few minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomClaims {
+    pub iss: String,
+    pub aud: String,
+    /// The room (= interaction) id.
+    pub sub: InteractionId,
+    pub typ: TokenKind,
+    pub role: Party,
+    /// The call's settings at issue time, so a gateway that restarted can
+    /// host the room again from a valid join.
+    pub video_mode: VideoMode,
+    pub max_quality: MaxQuality,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+}
+
+/// The claims every token kind shares, for generic verification.
+pub trait Claims {
+    fn kind(&self) -> TokenKind;
+}
+
+impl Claims for AccessClaims {
+    fn kind(&self) -> TokenKind {
+        self.typ
+    }
+}
+
+impl Claims for ClientClaims {
+    fn kind(&self) -> TokenKind {
+        self.typ
+    }
+}
+
+impl Claims for RoomClaims {
+    fn kind(&self) -> TokenKind {
+        self.typ
+    }
+}

@@ -1,18 +1,19 @@
 //! The one error shape every REST endpoint answers with, and the stable codes.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use utoipa::ToSchema;
 
 /// `{"code": "...", "message": "..."}`: `code` is stable and machine-readable,
 /// `message` is for people and may change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
 pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,
 }
 
 /// Every error code a client can see. Renaming one is a breaking change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The request body or query is not well-formed (bad JSON, missing field, wrong type).
@@ -55,6 +56,18 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// A dependency (database, broker, auth keys) is not reachable right now.
     ServiceUnavailable,
+    /// No interaction with this id (or not one the caller may see).
+    InteractionNotFound,
+    /// No client link like this one.
+    LinkNotFound,
+    /// The client link expired, was replaced, or its call is over.
+    LinkExpired,
+    /// The call is over; nothing more can happen in it.
+    InteractionEnded,
+    /// The client has to accept the consent text first.
+    ConsentRequired,
+    /// No media gateway answered.
+    MediaUnavailable,
     /// Something went wrong on our side; the message carries a reference for the logs.
     Internal,
 }
@@ -82,6 +95,7 @@ impl ErrorCode {
         ErrorCode::PayloadTooLarge,
         ErrorCode::MethodNotAllowed,
         ErrorCode::ServiceUnavailable,
+        ErrorCode::InteractionNotFound,
         ErrorCode::Internal,
     ];
 
@@ -93,14 +107,15 @@ impl ErrorCode {
             Unauthorized | InvalidToken | TokenExpired | TokenRevoked | InvalidCredentials
             | RefreshTokenInvalid | RefreshTokenReused => 401,
             Forbidden | UserDisabled => 403,
-            NotFound | UserNotFound => 404,
+            NotFound | UserNotFound | InteractionNotFound | LinkNotFound => 404,
             MethodNotAllowed => 405,
-            LoginTaken | LastAdmin => 409,
+            LoginTaken | LastAdmin | InteractionEnded => 409,
+            LinkExpired => 410,
             PayloadTooLarge => 413,
-            ValidationFailed | WeakPassword => 422,
+            ValidationFailed | WeakPassword | ConsentRequired => 422,
             TooManyAttempts => 429,
             Internal => 500,
-            ServiceUnavailable => 503,
+            ServiceUnavailable | MediaUnavailable => 503,
         }
     }
 
@@ -128,6 +143,12 @@ impl ErrorCode {
             PayloadTooLarge => "payload_too_large",
             MethodNotAllowed => "method_not_allowed",
             ServiceUnavailable => "service_unavailable",
+            MediaUnavailable => "media_unavailable",
+            ConsentRequired => "consent_required",
+            InteractionEnded => "interaction_ended",
+            LinkExpired => "link_expired",
+            LinkNotFound => "link_not_found",
+            InteractionNotFound => "interaction_not_found",
             Internal => "internal",
         }
     }
@@ -180,9 +201,10 @@ mod tests {
                 | ErrorCode::PayloadTooLarge
                 | ErrorCode::MethodNotAllowed
                 | ErrorCode::ServiceUnavailable
+                | ErrorCode::InteractionNotFound
                 | ErrorCode::Internal => {}
             }
         }
-        assert_eq!(seen.len(), 21);
+        assert_eq!(seen.len(), 27);
     }
 }

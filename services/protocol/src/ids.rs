@@ -80,6 +80,17 @@ macro_rules! id_type {
         }
 
         impl utoipa::ToSchema for $name {}
+
+        impl ts_rs::TS for $name {
+            type WithoutGenerics = Self;
+            type OptionInnerType = Self;
+            fn name(_: &ts_rs::Config) -> String {
+                "string".into()
+            }
+            fn inline(_: &ts_rs::Config) -> String {
+                "string".into()
+            }
+        }
     };
 }
 
@@ -94,6 +105,14 @@ id_type!(
 id_type!(
     /// A refresh-token family: every token rotated from one login.
     SessionId
+);
+id_type!(
+    /// One customer interaction (and its media room, which shares the id).
+    InteractionId
+);
+id_type!(
+    /// One connection of a party to a media room (a new one on every rejoin).
+    PeerId
 );
 
 #[cfg(test)]

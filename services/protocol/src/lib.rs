@@ -6,10 +6,16 @@
 
 pub mod auth;
 pub mod bus;
+pub mod control;
 pub mod error;
 pub mod health;
 pub mod ids;
+pub mod interaction;
+pub mod join;
+pub mod media;
 pub mod topics;
+mod typescript;
 
 pub use error::{ErrorBody, ErrorCode};
-pub use ids::{MessageId, UserId};
+pub use ids::{InteractionId, MessageId, PeerId, UserId};
+pub use typescript::typescript_bindings;

@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::bus::{Endpoint, Topic, TopicFilter};
-use crate::ids::UserId;
+use crate::ids::{InteractionId, UserId};
+use crate::interaction::{MaxQuality, Party, VideoMode};
+use crate::media::{CloseRoom, Done, MediaEvent, OpenRoom, RoomOpened, UpdateRoom};
 
 /// The inbox a bus client receives replies on (its MQTT v5 response topic).
 pub fn reply_inbox(client_id: &str) -> TopicFilter<serde_json::Value> {
@@ -34,6 +36,86 @@ pub mod auth {
     pub fn revocation_list() -> Endpoint<RevocationListRequest, RevocationList> {
         Endpoint::new("auth.revocations.list", "v1/auth/revocations/list".into())
     }
+
+    /// vc-server asks vc-auth to sign a client or room token (only vc-auth
+    /// holds the signing key).
+    pub fn issue_token() -> Endpoint<IssueToken, IssuedToken> {
+        Endpoint::new("auth.tokens.issue", "v1/auth/tokens/issue".into())
+    }
+}
+
+/// Topics owned by vc-media, the gateway.
+pub mod media {
+    use super::*;
+
+    /// Host a room (answered by one gateway).
+    pub fn open_room() -> Endpoint<OpenRoom, RoomOpened> {
+        Endpoint::new("media.rooms.open", "v1/media/rooms/open".into())
+    }
+
+    /// New video mode / quality for a room.
+    pub fn update_room() -> Endpoint<UpdateRoom, Done> {
+        Endpoint::new("media.rooms.update", "v1/media/rooms/update".into())
+    }
+
+    /// Close a room and disconnect its peers.
+    pub fn close_room() -> Endpoint<CloseRoom, Done> {
+        Endpoint::new("media.rooms.close", "v1/media/rooms/close".into())
+    }
+
+    /// Events of one room.
+    pub fn room_events(room: InteractionId) -> Topic<MediaEvent> {
+        Topic::new("media.rooms.events", format!("v1/media/rooms/{room}/events"))
+    }
+
+    /// Events of every room.
+    pub fn all_room_events() -> TopicFilter<MediaEvent> {
+        TopicFilter::new("media.rooms.events", "v1/media/rooms/+/events".into())
+    }
+}
+
+/// Topics owned by vc-server.
+pub mod server {
+    use super::*;
+
+    /// New events of one interaction's log, for every vc-server instance's
+    /// control connections (and anyone else who follows calls).
+    pub fn interaction_events(id: InteractionId) -> Topic<InteractionEventMsg> {
+        Topic::new("server.interactions.events", format!("v1/server/interactions/{id}/events"))
+    }
+
+    pub fn all_interaction_events() -> TopicFilter<InteractionEventMsg> {
+        TopicFilter::new("server.interactions.events", "v1/server/interactions/+/events".into())
+    }
+}
+
+/// Events appended to an interaction's log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InteractionEventMsg {
+    pub interaction_id: InteractionId,
+    pub events: Vec<crate::interaction::InteractionEvent>,
+}
+
+/// What a token is issued for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TokenGrant {
+    /// The client of one interaction.
+    Client { interaction_id: InteractionId },
+    /// One party's admission to one media room.
+    Room { interaction_id: InteractionId, role: Party, video_mode: VideoMode, max_quality: MaxQuality },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueToken {
+    pub grant: TokenGrant,
+    pub ttl_secs: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedToken {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// Why a user's tokens were revoked.

@@ -19,6 +19,10 @@ pub enum DbError {
     Mongo(#[from] mongodb::error::Error),
     #[error("MongoDB did not answer within {0:?}")]
     Timeout(Duration),
+    #[error("could not encode a document: {0}")]
+    Encode(String),
+    #[error("gave up after too many concurrent changes of {0}")]
+    Contention(String),
 }
 
 /// Cheap to clone.

@@ -13,7 +13,7 @@ pub mod service;
 pub mod shutdown;
 pub mod telemetry;
 
-pub use auth::{Staff, TokenVerifier};
+pub use auth::{Caller, Staff, TokenVerifier};
 pub use bus::{Bus, BusError, Delivery, RemoteError, Subscription};
 pub use db::Db;
 pub use http::ApiError;

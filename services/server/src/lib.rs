@@ -1,20 +1,25 @@
 //! vc-server: interactions and their lifecycle, the agent and client control
-//! channels, chat history, scheduling, settings and the client's join by link.
-//!
-//! So far it runs on the shared runtime (health, metrics, token verification);
-//! its routes arrive with the interactions.
+//! channels, client join by link, and admission to the media rooms.
+
+pub mod config;
+mod control_ws;
+mod handlers;
+mod hub;
+pub mod lifecycle;
+mod media_events;
+mod state;
+pub mod store;
 
 use std::sync::Arc;
 
+use actix_web::web;
 use futures_util::future::BoxFuture;
-use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
+use vc_protocol::topics;
 use vc_runtime::{Runtime, Service, StartError};
 
-/// `[server]`: vc-server's settings.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct ServerSettings {}
+pub use config::ServerSettings;
+use state::ServerState;
 
 vc_runtime::service_config! {
     /// The vc-server binary's configuration file.
@@ -25,19 +30,54 @@ vc_runtime::service_config! {
 
 /// The running vc-server service.
 pub struct VcServer {
-    _settings: ServerSettings,
+    state: web::Data<ServerState>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl VcServer {
-    pub async fn start(_rt: &Runtime, settings: &ServerSettings) -> Result<Arc<Self>, StartError> {
-        Ok(Arc::new(Self { _settings: settings.clone() }))
+    pub async fn start(rt: &Runtime, settings: &ServerSettings) -> Result<Arc<Self>, StartError> {
+        let state = web::Data::new(ServerState {
+            interactions: store::Interactions::open(&rt.db).await?,
+            hub: hub::Hub::default(),
+            bus: rt.bus.clone(),
+            cfg: settings.clone(),
+        });
+        // Every instance hears every interaction's events (its pages may be
+        // connected here).
+        let mut feed = rt.bus.subscribe(topics::server::all_interaction_events()).await?;
+        let s = state.clone();
+        let fanout = tokio::spawn(async move {
+            while let Some(d) = feed.next().await {
+                s.hub.deliver(d.body().interaction_id, &d.body().events);
+            }
+        });
+        // One instance applies each media event.
+        let media = rt.bus.subscribe_shared("vc-server", topics::media::all_room_events()).await?;
+        let follow = tokio::spawn(media_events::follow(state.clone().into_inner(), media));
+        Ok(Arc::new(Self { state, tasks: vec![fanout, follow] }))
     }
 }
 
 impl Service for VcServer {
-    fn configure(&self, _cfg: &mut ServiceConfig) {}
+    fn configure(&self, cfg: &mut ServiceConfig) {
+        cfg.app_data(self.state.clone())
+            .service(handlers::create::create_interaction)
+            .service(handlers::list::list_interactions)
+            .service(handlers::get::get_interaction)
+            .service(handlers::update::update_interaction)
+            .service(handlers::end::end_interaction)
+            .service(handlers::link::renew_link)
+            .service(handlers::media::media_access)
+            .service(handlers::join_info::join_info)
+            .service(handlers::join_post::join)
+            .service(control_ws::control_ws);
+    }
 
     fn shutdown(&self) -> BoxFuture<'_, ()> {
-        Box::pin(async {})
+        Box::pin(async move {
+            for t in &self.tasks {
+                t.abort();
+            }
+        })
     }
 }

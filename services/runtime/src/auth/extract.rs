@@ -64,3 +64,58 @@ fn extract(req: &HttpRequest) -> Result<Staff, ApiError> {
     let claims = rt.verifier.verify_access(token)?;
     Ok(Staff { id: claims.sub, login: claims.login.clone(), role: claims.role, session: claims.sid, claims })
 }
+
+/// Whoever calls an interaction's endpoints: a staff user, or the client of
+/// one interaction (its client token).
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Staff(Staff),
+    Client(vc_protocol::auth::ClientClaims),
+}
+
+impl Caller {
+    /// Authenticates a bearer token of either kind.
+    pub fn from_token(rt: &Runtime, token: &str) -> Result<Caller, ApiError> {
+        match rt.verifier.verify_access(token) {
+            Ok(claims) => Ok(Caller::Staff(Staff {
+                id: claims.sub,
+                login: claims.login.clone(),
+                role: claims.role,
+                session: claims.sid,
+                claims,
+            })),
+            // Not a staff token: perhaps a client's (a wrong kind says
+            // invalid_token; expiry and revocation are final answers).
+            Err(e) if e.code == ErrorCode::InvalidToken => rt
+                .verifier
+                .verify_client(token)
+                .map(Caller::Client)
+                .map_err(|ce| if ce.code == ErrorCode::InvalidToken { e } else { ce }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The staff user, if it is one.
+    pub fn staff(&self) -> Option<&Staff> {
+        match self {
+            Caller::Staff(s) => Some(s),
+            Caller::Client(_) => None,
+        }
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready((|| {
+            let rt = req
+                .app_data::<web::Data<Runtime>>()
+                .ok_or_else(|| ApiError::internal("runtime missing from app data"))?;
+            let token = bearer_token(req)
+                .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "sign in first: no bearer token"))?;
+            Caller::from_token(rt, token)
+        })())
+    }
+}

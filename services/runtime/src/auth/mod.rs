@@ -11,18 +11,21 @@ use std::time::Duration;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 use tokio::sync::Notify;
 use vc_protocol::ErrorCode;
 use vc_protocol::UserId;
-use vc_protocol::auth::{AccessClaims, TOKEN_AUDIENCE, TOKEN_ISSUER, TokenKind};
+use vc_protocol::auth::{
+    AccessClaims, Claims, ClientClaims, RoomClaims, TOKEN_AUDIENCE, TOKEN_ISSUER, TokenKind,
+};
 use vc_protocol::topics::{self, RevocationListRequest, SigningKeys, SigningKeysRequest, UserRevoked};
 
 use crate::bus::{Bus, BusError};
 use crate::config::TokenConfig;
 use crate::http::ApiError;
 
-pub use extract::Staff;
+pub use extract::{Caller, Staff, bearer_token};
 
 /// Compares secrets without leaking where they differ.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -145,44 +148,58 @@ impl TokenVerifier {
 
     /// Checks signature, issuer, audience, expiry, kind and revocation.
     pub fn verify_access(&self, token: &str) -> Result<AccessClaims, ApiError> {
+        let claims: AccessClaims = self.decode(token, TokenKind::Access)?;
+        let revoked = self.revoked.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((min, _)) = revoked.get(&claims.sub)
+            && claims.ver < *min
+        {
+            return Err(ApiError::new(ErrorCode::TokenRevoked, "the token was revoked; sign in again"));
+        }
+        Ok(claims)
+    }
+
+    /// A client token: reaches only the interaction in `sub`.
+    pub fn verify_client(&self, token: &str) -> Result<ClientClaims, ApiError> {
+        self.decode(token, TokenKind::Client)
+    }
+
+    /// A room token: one party's admission to one media room.
+    pub fn verify_room(&self, token: &str) -> Result<RoomClaims, ApiError> {
+        self.decode(token, TokenKind::Room)
+    }
+
+    /// Signature, issuer, audience, expiry and kind.
+    fn decode<C: DeserializeOwned + Claims>(&self, token: &str, kind: TokenKind) -> Result<C, ApiError> {
         let invalid = |msg: &str| ApiError::new(ErrorCode::InvalidToken, msg.to_string());
         let header = jsonwebtoken::decode_header(token).map_err(|_| invalid("malformed token"))?;
         if header.alg != Algorithm::EdDSA {
             return Err(invalid("unexpected token algorithm"));
         }
         let kid = header.kid.ok_or_else(|| invalid("token has no key id"))?;
-        let claims = {
-            let keys = self.keys.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-            if keys.is_empty() {
-                return Err(ApiError::unavailable("token verification keys are not loaded yet"));
-            }
-            let Some(key) = keys.get(&kid) else {
-                drop(keys);
-                self.refresh.notify_one();
-                return Err(invalid("token signed by an unknown key"));
-            };
-            let mut validation = Validation::new(Algorithm::EdDSA);
-            validation.leeway = self.leeway;
-            validation.set_issuer(&[TOKEN_ISSUER]);
-            validation.set_audience(&[TOKEN_AUDIENCE]);
-            validation.set_required_spec_claims(&["exp", "iss", "aud", "sub", "iat"]);
-            jsonwebtoken::decode::<AccessClaims>(token, key, &validation)
-                .map_err(|e| match e.kind() {
-                    jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
-                        ApiError::new(ErrorCode::TokenExpired, "the access token has expired")
-                    }
-                    _ => invalid("invalid token"),
-                })?
-                .claims
-        };
-        if claims.typ != TokenKind::Access {
-            return Err(invalid("not an access token"));
+        let keys = self.keys.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if keys.is_empty() {
+            return Err(ApiError::unavailable("token verification keys are not loaded yet"));
         }
-        let revoked = self.revoked.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((min, _)) = revoked.get(&claims.sub)
-            && claims.ver < *min
-        {
-            return Err(ApiError::new(ErrorCode::TokenRevoked, "the token was revoked; sign in again"));
+        let Some(key) = keys.get(&kid) else {
+            drop(keys);
+            self.refresh.notify_one();
+            return Err(invalid("token signed by an unknown key"));
+        };
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.leeway = self.leeway;
+        validation.set_issuer(&[TOKEN_ISSUER]);
+        validation.set_audience(&[TOKEN_AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub", "iat"]);
+        let claims = jsonwebtoken::decode::<C>(token, key, &validation)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                    ApiError::new(ErrorCode::TokenExpired, "the token has expired")
+                }
+                _ => invalid("invalid token"),
+            })?
+            .claims;
+        if claims.kind() != kind {
+            return Err(invalid("not a token of this kind"));
         }
         Ok(claims)
     }

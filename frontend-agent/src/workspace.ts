@@ -1,0 +1,84 @@
+// The signed-in console: header, recent interactions, and either the
+// "new interaction" form or the interaction panel.
+
+import type { Interaction } from "@shared/protocol";
+import { api, logout, type StaffSession } from "@shared/api";
+import { el, replaceChildren } from "@shared/dom";
+import { errorText } from "@shared/errors";
+import { t } from "@shared/i18n";
+import { newInteractionForm } from "./form";
+import { InteractionPanel } from "./panel";
+import { RecentList } from "./recent";
+import { current } from "./store";
+
+export class Workspace {
+  readonly root: HTMLElement;
+  private readonly main: HTMLElement;
+  private readonly recent: RecentList;
+  private panel: InteractionPanel | null = null;
+
+  constructor(session: StaffSession, onLogout: () => void) {
+    const logoutButton = el("button", { class: "btn btn-small", testid: "logout", text: t("header.logout"), attrs: { type: "button" } });
+    logoutButton.addEventListener("click", () => {
+      this.closePanel();
+      current.set(null);
+      void logout().finally(onLogout);
+    });
+    this.recent = new RecentList((i) => this.open(i));
+    this.main = el("div", { class: "workspace-main" });
+    this.root = el("div", { class: "workspace" }, [
+      el("header", { class: "topbar" }, [
+        el("span", { class: "brand", text: "VideoAssist" }),
+        el("span", { class: "muted user", testid: "current-user", text: t("header.signedInAs", { login: session.user.login }) }),
+        logoutButton,
+      ]),
+      el("div", { class: "workspace-body" }, [this.main, el("aside", { class: "workspace-side" }, [this.recent.root])]),
+    ]);
+  }
+
+  /** Reopens the interaction of the last page load, else shows the form. */
+  async init(): Promise<void> {
+    void this.recent.refresh();
+    const id = current.get();
+    if (!id) {
+      this.showForm();
+      return;
+    }
+    try {
+      const i = await api<Interaction>("GET", `/api/interactions/${encodeURIComponent(id)}`);
+      this.open(i);
+    } catch (err) {
+      console.warn("could not reopen the interaction", errorText(err));
+      current.set(null);
+      this.showForm();
+    }
+  }
+
+  showForm(): void {
+    this.closePanel();
+    current.set(null);
+    this.recent.setActive(null);
+    replaceChildren(this.main, [newInteractionForm((i) => this.open(i))]);
+  }
+
+  open(i: Interaction): void {
+    if (this.panel?.id === i.id) return;
+    this.closePanel();
+    current.set(i.id);
+    const panel = new InteractionPanel(i, {
+      newInteraction: () => this.showForm(),
+      changed: () => void this.recent.refresh(),
+    });
+    this.panel = panel;
+    replaceChildren(this.main, [panel.root]);
+    this.recent.setActive(i.id);
+    panel.start();
+    void this.recent.refresh();
+  }
+
+  /** Leaves the open panel (its call stops; the interaction goes on). */
+  closePanel(): void {
+    this.panel?.dispose();
+    this.panel = null;
+  }
+}

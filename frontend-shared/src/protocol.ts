@@ -1,0 +1,137 @@
+// Generated from the Rust protocol crate (services/protocol) by
+// `VC_UPDATE_TS=1 cargo test -p vc-protocol`. Do not edit.
+
+export type ErrorCode = "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "token_revoked" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "forbidden" | "user_disabled" | "not_found" | "user_not_found" | "login_taken" | "last_admin" | "validation_failed" | "weak_password" | "too_many_attempts" | "payload_too_large" | "method_not_allowed" | "service_unavailable" | "internal";
+
+export type ErrorBody = { code: ErrorCode, message: string, };
+
+export type Role = "admin" | "supervisor" | "agent";
+
+export type LoginRequest = { login: string, password: string, };
+
+export type RefreshRequest = { refresh_token: string, };
+
+export type UserRef = { id: string, login: string, role: Role, };
+
+export type TokenPair = { access_token: string, refresh_token: string, 
+/**
+ * Seconds until `access_token` expires.
+ */
+expires_in: number, token_type: string, user: UserRef, };
+
+export type User = { id: string, login: string, name: string, role: Role, disabled: boolean, created_at: string, updated_at: string, };
+
+export type CreateUserRequest = { 
+/**
+ * 3-64 characters: latin letters, digits, `.`, `_`, `-`, `@`. Case-insensitive, unique.
+ */
+login: string, password: string, role: Role, 
+/**
+ * Display name, 1-200 characters.
+ */
+name: string, };
+
+export type UpdateUserRequest = { name: string | null, role: Role | null, 
+/**
+ * Sets a new password and ends every session of the user.
+ */
+password: string | null, 
+/**
+ * `true` disables the account: its tokens stop working everywhere within seconds.
+ */
+disabled: boolean | null, };
+
+export type ChangePasswordRequest = { current_password: string, new_password: string, };
+
+export type UserList = { items: Array<User>, total: number, };
+
+export type VideoMode = "two_way" | "one_way";
+
+export type MaxQuality = "480p" | "720p" | "1080p" | "2160p";
+
+export type InteractionStatus = "created" | "waiting" | "active" | "ended" | "failed";
+
+export type Party = "agent" | "client";
+
+export type EndedBy = "agent" | "client" | "supervisor" | "system";
+
+export type EventKind = { "type": "created", by: string, } | { "type": "status", status: InteractionStatus, reason?: string, } | { "type": "link_opened" } | { "type": "consent_given" } | { "type": "link_renewed" } | { "type": "presence", party: Party, online: boolean, } | { "type": "media", party: Party, connected: boolean, } | { "type": "peer_media", party: Party, audio: boolean, video: boolean, } | { "type": "settings", video_mode: VideoMode, max_quality: MaxQuality, } | { "type": "connect_timing", ms: number, } | { "type": "ended", by: EndedBy, reason?: string, };
+
+export type InteractionEvent = { seq: number, at: string, event: EventKind, };
+
+export type Presence = { agent: boolean, client: boolean, };
+
+export type Interaction = { id: string, status: InteractionStatus, agent_id: string, agent_name: string, client_name: string | null, client_phone: string | null, client_email: string | null, client_telegram: string | null, video_mode: VideoMode, max_quality: MaxQuality, created_at: string, updated_at: string, link_expires_at: string, started_at: string | null, ended_at: string | null, end_reason: string | null, presence: Presence, 
+/**
+ * The client's link: only in the answer that created (or renewed) it;
+ * the server keeps a hash, not the link.
+ */
+client_url?: string, 
+/**
+ * The short form of the link (same rule as `client_url`).
+ */
+short_url?: string, events: Array<InteractionEvent>, };
+
+export type CreateInteractionRequest = { client_name?: string, client_phone?: string, client_email?: string, client_telegram?: string, video_mode: VideoMode, max_quality?: MaxQuality, };
+
+export type UpdateInteractionRequest = { video_mode?: VideoMode, max_quality?: MaxQuality, };
+
+export type EndInteractionRequest = { reason?: string, };
+
+export type InteractionList = { items: Array<Interaction>, total: number, };
+
+export type ClientLink = { client_url: string, short_url: string, expires_at: string, };
+
+export type Localized = { ru: string, en: string, };
+
+export type Branding = { company_name: string, logo_url: string | null, 
+/**
+ * CSS colour of buttons and accents.
+ */
+accent_color: string, };
+
+export type JoinFeatures = { video_mode: VideoMode, max_quality: MaxQuality, };
+
+export type JoinInfo = { interaction_id: string, status: InteractionStatus, branding: Branding, consent_text: Localized, features: JoinFeatures, agent_name: string, };
+
+export type JoinRequest = { 
+/**
+ * Must be `true`: the client accepted the consent text.
+ */
+consent: boolean, };
+
+export type JoinResponse = { client_token: string, interaction_id: string, 
+/**
+ * Seconds until `client_token` expires (join again with the link to renew).
+ */
+expires_in: number, };
+
+export type ControlIn = { "type": "hello", token: string, last_seq?: number, } | { "type": "ping" } | { "type": "media_state", audio: boolean, video: boolean, } | { "type": "timing", mark: TimingMark, at_ms: number, };
+
+export type TimingMark = "join_tap" | "first_remote_frame";
+
+export type InteractionSnapshot = { id: string, status: InteractionStatus, video_mode: VideoMode, max_quality: MaxQuality, agent_name: string, presence: Presence, 
+/**
+ * The other party's last announced microphone / camera state.
+ */
+peer_audio: boolean, peer_video: boolean, };
+
+export type ControlOut = { "type": "welcome", role: Party, interaction: InteractionSnapshot, last_seq: number, } | { "type": "event", event: InteractionEvent, } | { "type": "pong" } | { "type": "error", code: string, message: string, };
+
+export type IceServer = { urls: Array<string>, username?: string, credential?: string, };
+
+export type MediaAccess = { role: Party, 
+/**
+ * Absolute `ws://` or `wss://` URL, or a path on this origin.
+ */
+signaling_url: string, 
+/**
+ * Short-lived token for this room and role; the first signaling frame.
+ */
+room_token: string, expires_in: number, ice_servers: Array<IceServer>, video_mode: VideoMode, max_quality: MaxQuality, };
+
+export type IceCandidate = { candidate: string, sdpMid?: string, sdpMLineIndex?: number, usernameFragment?: string, };
+
+export type SignalIn = { "type": "join", token: string, } | { "type": "offer", sdp: string, } | { "type": "answer", sdp: string, } | { "type": "candidate", candidate: IceCandidate, } | { "type": "ping" };
+
+export type SignalOut = { "type": "joined", peer_id: string, role: Party, other_present: boolean, } | { "type": "offer", sdp: string, } | { "type": "answer", sdp: string, } | { "type": "candidate", candidate: IceCandidate, } | { "type": "peer", role: Party, present: boolean, } | { "type": "pong" } | { "type": "error", code: string, message: string, } | { "type": "closed", reason: string, };

@@ -1,0 +1,141 @@
+//! Per-stream counters the forwarder keeps, turned into the `stats` event
+//! every few seconds.
+
+use std::time::Instant;
+
+use vc_protocol::media::TrackStats;
+
+/// Packets, bytes and frames of one stream, with the values at the last
+/// report to compute rates.
+#[derive(Debug, Clone, Default)]
+pub struct StreamCounters {
+    pub packets: u64,
+    pub bytes: u64,
+    pub frames: u64,
+    /// Highest extended sequence number seen, and the first one.
+    highest_seq: Option<u64>,
+    first_seq: Option<u64>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    last: Option<Snapshot>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Snapshot {
+    at: Instant,
+    packets: u64,
+    bytes: u64,
+    frames: u64,
+    expected: u64,
+}
+
+impl StreamCounters {
+    /// One packet of `bytes` payload with sequence number `seq`; `marker`
+    /// ends a video frame.
+    pub fn on_packet(&mut self, seq: u16, bytes: usize, marker: bool) {
+        self.packets += 1;
+        self.bytes += bytes as u64;
+        if marker {
+            self.frames += 1;
+        }
+        let ext = match self.highest_seq {
+            None => u64::from(seq),
+            Some(high) => {
+                // Extend to 64 bits around the highest seen so far.
+                let cycles = high & !0xFFFF;
+                let candidates = [cycles.wrapping_sub(0x10000), cycles, cycles + 0x10000];
+                candidates
+                    .into_iter()
+                    .map(|c| c | u64::from(seq))
+                    .min_by_key(|v| v.abs_diff(high))
+                    .unwrap_or(u64::from(seq))
+            }
+        };
+        if self.first_seq.is_none() {
+            self.first_seq = Some(ext);
+        }
+        if self.highest_seq.is_none_or(|h| ext > h) {
+            self.highest_seq = Some(ext);
+        }
+    }
+
+    /// Packets the sender sent so far, judging by sequence numbers.
+    pub fn expected(&self) -> u64 {
+        match (self.first_seq, self.highest_seq) {
+            (Some(first), Some(high)) => high - first + 1,
+            _ => 0,
+        }
+    }
+
+    pub fn lost(&self) -> u64 {
+        self.expected().saturating_sub(self.packets)
+    }
+
+    /// The stats since the last call (the first call reports since start).
+    pub fn report(&mut self, kind: &str, now: Instant, with_fps: bool) -> TrackStats {
+        let prev = self.last.unwrap_or(Snapshot { at: now, packets: 0, bytes: 0, frames: 0, expected: 0 });
+        let secs = now.duration_since(prev.at).as_secs_f64();
+        let expected = self.expected();
+        let interval_expected = expected.saturating_sub(prev.expected);
+        let interval_received = self.packets.saturating_sub(prev.packets);
+        let loss = if interval_expected == 0 {
+            0.0
+        } else {
+            (interval_expected.saturating_sub(interval_received) as f64 / interval_expected as f64)
+                .clamp(0.0, 1.0)
+        };
+        let rate = |delta: u64| if secs > 0.0 { delta as f64 / secs } else { 0.0 };
+        let stats = TrackStats {
+            kind: kind.into(),
+            bitrate_kbps: rate(self.bytes.saturating_sub(prev.bytes)) * 8.0 / 1000.0,
+            packets: self.packets,
+            packets_lost: self.lost(),
+            loss,
+            jitter_ms: None,
+            width: self.width,
+            height: self.height,
+            fps: with_fps.then(|| rate(self.frames.saturating_sub(prev.frames))),
+        };
+        self.last = Some(Snapshot {
+            at: now,
+            packets: self.packets,
+            bytes: self.bytes,
+            frames: self.frames,
+            expected,
+        });
+        stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn loss_is_counted_from_sequence_gaps_across_wrap() {
+        let mut c = StreamCounters::default();
+        for seq in [65_533u16, 65_534, 0, 1, 3] {
+            c.on_packet(seq, 100, false);
+        }
+        // 65533..=3 is 7 packets, 5 arrived.
+        assert_eq!(c.expected(), 7);
+        assert_eq!(c.lost(), 2);
+    }
+
+    #[test]
+    fn rates_cover_the_interval() {
+        let mut c = StreamCounters::default();
+        let t0 = Instant::now();
+        c.report("video", t0, true);
+        for seq in 0..30u16 {
+            c.on_packet(seq, 1_000, seq % 3 == 2);
+        }
+        let s = c.report("video", t0 + Duration::from_secs(1), true);
+        assert_eq!(s.packets, 30);
+        assert!((s.bitrate_kbps - 240.0).abs() < 1e-6);
+        assert_eq!(s.fps, Some(10.0));
+        assert_eq!(s.loss, 0.0);
+    }
+}

@@ -1,0 +1,7 @@
+//! The forwarding layer's pure pieces: packet demultiplexing, stream
+//! rewriting, codec inspection. Nothing here knows about HTTP, MQTT or
+//! MongoDB.
+
+pub mod demux;
+pub mod rewriter;
+pub mod vp8;

@@ -1,0 +1,272 @@
+//! vc-server's interactions: REST bodies and the event log.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::ids::{InteractionId, UserId};
+
+/// Whose video flows: both ways, or only the client's to the agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum VideoMode {
+    TwoWay,
+    OneWay,
+}
+
+/// The highest video quality of a call; the gateway caps bitrate to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema, TS)]
+pub enum MaxQuality {
+    #[serde(rename = "480p")]
+    P480,
+    #[serde(rename = "720p")]
+    P720,
+    #[serde(rename = "1080p")]
+    P1080,
+    #[serde(rename = "2160p")]
+    P2160,
+}
+
+impl MaxQuality {
+    /// Frame height in pixels.
+    pub fn height(self) -> u32 {
+        match self {
+            MaxQuality::P480 => 480,
+            MaxQuality::P720 => 720,
+            MaxQuality::P1080 => 1080,
+            MaxQuality::P2160 => 2160,
+        }
+    }
+
+    /// The video bitrate a sender may use at this quality (kbit/s).
+    pub fn max_video_kbps(self) -> u32 {
+        match self {
+            MaxQuality::P480 => 1_000,
+            MaxQuality::P720 => 2_500,
+            MaxQuality::P1080 => 4_500,
+            MaxQuality::P2160 => 12_000,
+        }
+    }
+}
+
+/// `created` → `waiting` (link opened) → `active` (both connected) → `ended` or `failed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum InteractionStatus {
+    Created,
+    Waiting,
+    Active,
+    Ended,
+    Failed,
+}
+
+impl InteractionStatus {
+    pub fn is_final(self) -> bool {
+        matches!(self, InteractionStatus::Ended | InteractionStatus::Failed)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InteractionStatus::Created => "created",
+            InteractionStatus::Waiting => "waiting",
+            InteractionStatus::Active => "active",
+            InteractionStatus::Ended => "ended",
+            InteractionStatus::Failed => "failed",
+        }
+    }
+}
+
+/// The two sides of an interaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    Agent,
+    Client,
+}
+
+impl Party {
+    pub fn other(self) -> Party {
+        match self {
+            Party::Agent => Party::Client,
+            Party::Client => Party::Agent,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Party::Agent => "agent",
+            Party::Client => "client",
+        }
+    }
+}
+
+/// Who ended an interaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EndedBy {
+    Agent,
+    Client,
+    Supervisor,
+    System,
+}
+
+/// One entry of an interaction's event log. `seq` is gap-free per
+/// interaction, so a client that reconnects asks for what came after the
+/// last `seq` it saw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
+pub struct InteractionEvent {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub event: EventKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The agent created the interaction.
+    Created { by: UserId },
+    /// The status changed (every transition is logged).
+    Status {
+        status: InteractionStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        reason: Option<String>,
+    },
+    /// The client opened the link.
+    LinkOpened,
+    /// The client accepted the consent text.
+    ConsentGiven,
+    /// A new client link was issued; earlier ones stopped working.
+    LinkRenewed,
+    /// A party's control channel or media connection came or went.
+    Presence { party: Party, online: bool },
+    /// A party's media connection state, as the gateway sees it.
+    Media { party: Party, connected: bool },
+    /// A party muted or unmuted its microphone or camera.
+    PeerMedia { party: Party, audio: bool, video: bool },
+    /// Video mode or quality changed mid-call.
+    Settings { video_mode: VideoMode, max_quality: MaxQuality },
+    /// Time from the client's join tap to the agent's first decoded frame.
+    ConnectTiming { ms: i64 },
+    /// Who ended it.
+    Ended {
+        by: EndedBy,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        reason: Option<String>,
+    },
+}
+
+/// Which parties are connected right now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
+pub struct Presence {
+    pub agent: bool,
+    pub client: bool,
+}
+
+/// An interaction as staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
+pub struct Interaction {
+    pub id: InteractionId,
+    pub status: InteractionStatus,
+    pub agent_id: UserId,
+    pub agent_name: String,
+    pub client_name: Option<String>,
+    pub client_phone: Option<String>,
+    pub client_email: Option<String>,
+    pub client_telegram: Option<String>,
+    pub video_mode: VideoMode,
+    pub max_quality: MaxQuality,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub link_expires_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub end_reason: Option<String>,
+    pub presence: Presence,
+    /// The client's link: only in the answer that created (or renewed) it;
+    /// the server keeps a hash, not the link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub client_url: Option<String>,
+    /// The short form of the link (same rule as `client_url`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub short_url: Option<String>,
+    pub events: Vec<InteractionEvent>,
+}
+
+/// `POST /api/interactions`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInteractionRequest {
+    #[serde(default)]
+    #[ts(optional)]
+    pub client_name: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub client_phone: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub client_email: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub client_telegram: Option<String>,
+    pub video_mode: VideoMode,
+    #[serde(default)]
+    #[ts(optional)]
+    pub max_quality: Option<MaxQuality>,
+}
+
+/// `PATCH /api/interactions/{id}`: change video mode or quality, also mid-call.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateInteractionRequest {
+    #[serde(default)]
+    #[ts(optional)]
+    pub video_mode: Option<VideoMode>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub max_quality: Option<MaxQuality>,
+}
+
+/// `POST /api/interactions/{id}/end` (optional body).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct EndInteractionRequest {
+    #[serde(default)]
+    #[ts(optional)]
+    pub reason: Option<String>,
+}
+
+/// `GET /api/interactions` query.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InteractionListQuery {
+    pub status: Option<InteractionStatus>,
+    pub agent_id: Option<UserId>,
+    /// Created at or after (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Created before (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+    /// Default 50, at most 500.
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// `GET /api/interactions`: newest first, without event logs.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, TS)]
+pub struct InteractionList {
+    pub items: Vec<Interaction>,
+    pub total: u64,
+}
+
+/// `POST /api/interactions/{id}/link`: a new client link (the old stops working).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, TS)]
+pub struct ClientLink {
+    pub client_url: String,
+    pub short_url: String,
+    pub expires_at: DateTime<Utc>,
+}

@@ -1,0 +1,91 @@
+//! The TypeScript declarations of every type the frontends use, generated
+//! from the Rust types (never retyped). `frontend-shared/src/protocol.ts` is
+//! this output; a test fails when the file is stale.
+
+use ts_rs::{Config, TS};
+
+use crate::{auth, control, error, interaction, join, media};
+
+fn decl<T: TS>(cfg: &Config) -> String {
+    format!("export {}", T::decl(cfg))
+}
+
+/// The whole `protocol.ts`.
+pub fn typescript_bindings() -> String {
+    let cfg = Config::new().with_large_int("number");
+    let decls = [
+        decl::<error::ErrorCode>(&cfg),
+        decl::<error::ErrorBody>(&cfg),
+        decl::<auth::Role>(&cfg),
+        decl::<auth::LoginRequest>(&cfg),
+        decl::<auth::RefreshRequest>(&cfg),
+        decl::<auth::UserRef>(&cfg),
+        decl::<auth::TokenPair>(&cfg),
+        decl::<auth::User>(&cfg),
+        decl::<auth::CreateUserRequest>(&cfg),
+        decl::<auth::UpdateUserRequest>(&cfg),
+        decl::<auth::ChangePasswordRequest>(&cfg),
+        decl::<auth::UserList>(&cfg),
+        decl::<interaction::VideoMode>(&cfg),
+        decl::<interaction::MaxQuality>(&cfg),
+        decl::<interaction::InteractionStatus>(&cfg),
+        decl::<interaction::Party>(&cfg),
+        decl::<interaction::EndedBy>(&cfg),
+        decl::<interaction::EventKind>(&cfg),
+        decl::<interaction::InteractionEvent>(&cfg),
+        decl::<interaction::Presence>(&cfg),
+        decl::<interaction::Interaction>(&cfg),
+        decl::<interaction::CreateInteractionRequest>(&cfg),
+        decl::<interaction::UpdateInteractionRequest>(&cfg),
+        decl::<interaction::EndInteractionRequest>(&cfg),
+        decl::<interaction::InteractionList>(&cfg),
+        decl::<interaction::ClientLink>(&cfg),
+        decl::<join::Localized>(&cfg),
+        decl::<join::Branding>(&cfg),
+        decl::<join::JoinFeatures>(&cfg),
+        decl::<join::JoinInfo>(&cfg),
+        decl::<join::JoinRequest>(&cfg),
+        decl::<join::JoinResponse>(&cfg),
+        decl::<control::ControlIn>(&cfg),
+        decl::<control::TimingMark>(&cfg),
+        decl::<control::InteractionSnapshot>(&cfg),
+        decl::<control::ControlOut>(&cfg),
+        decl::<media::IceServer>(&cfg),
+        decl::<media::MediaAccess>(&cfg),
+        decl::<media::IceCandidate>(&cfg),
+        decl::<media::SignalIn>(&cfg),
+        decl::<media::SignalOut>(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust protocol crate (services/protocol) by\n\
+         // `VC_UPDATE_TS=1 cargo test -p vc-protocol`. Do not edit.\n\n",
+    );
+    for d in decls {
+        out.push_str(d.trim_end_matches(';'));
+        out.push_str(";\n\n");
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    /// `frontend-shared/src/protocol.ts` matches the Rust types. Run with
+    /// `VC_UPDATE_TS=1` to rewrite it.
+    #[test]
+    fn typescript_bindings_are_current() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../frontend-shared/src/protocol.ts");
+        let fresh = super::typescript_bindings();
+        if std::env::var_os("VC_UPDATE_TS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "{} is stale: run `VC_UPDATE_TS=1 cargo test -p vc-protocol`",
+            path.display()
+        );
+    }
+}

@@ -1,0 +1,190 @@
+//! vc-server's shared state and the operations several handlers need.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use actix_web::HttpRequest;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+use vc_protocol::auth::Role;
+use vc_protocol::interaction::{InteractionEvent, MaxQuality, Party, VideoMode};
+use vc_protocol::media::{CloseRoom, IceServer, OpenRoom, RoomOpened, UpdateRoom};
+use vc_protocol::topics::{self, InteractionEventMsg, IssueToken, IssuedToken, TokenGrant};
+use vc_protocol::{ErrorCode, InteractionId};
+use vc_runtime::{ApiError, Bus, Caller, Staff};
+
+use crate::config::ServerSettings;
+use crate::hub::Hub;
+use crate::store::{Change, InteractionDoc, Interactions};
+
+pub struct ServerState {
+    pub interactions: Interactions,
+    pub hub: Hub,
+    pub bus: Bus,
+    pub cfg: ServerSettings,
+}
+
+/// How long vc-server waits for the gateway and vc-auth.
+const PEER_SERVICE_TIMEOUT: Duration = Duration::from_secs(3);
+
+pub fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::InteractionNotFound, "no such interaction")
+}
+
+pub fn ended() -> ApiError {
+    ApiError::new(ErrorCode::InteractionEnded, "this call is over")
+}
+
+impl ServerState {
+    /// Applies a change and tells every control connection about its
+    /// events. `None`: no such interaction; `Some((doc, false))`: `decide`
+    /// found nothing to change.
+    pub async fn commit<F>(
+        &self,
+        id: InteractionId,
+        decide: F,
+    ) -> Result<Option<(InteractionDoc, bool)>, ApiError>
+    where
+        F: Fn(&InteractionDoc) -> Option<Change>,
+    {
+        let Some((doc, events)) = self.interactions.change(id, decide).await? else { return Ok(None) };
+        let changed = !events.is_empty();
+        self.announce(id, events).await;
+        Ok(Some((doc, changed)))
+    }
+
+    /// Publishes appended events (the hub of every instance delivers them).
+    pub async fn announce(&self, id: InteractionId, events: Vec<InteractionEvent>) {
+        if events.is_empty() {
+            return;
+        }
+        let msg = InteractionEventMsg { interaction_id: id, events };
+        if let Err(e) = self.bus.publish(&topics::server::interaction_events(id), &msg).await {
+            tracing::warn!(interaction_id = %id, error = %e, "could not announce events; delivering locally");
+            self.hub.deliver(id, &msg.events);
+        }
+    }
+
+    /// The interaction, if `staff` may see it: its own agent, supervisors, admins.
+    pub async fn load_for_staff(&self, staff: &Staff, id: InteractionId) -> Result<InteractionDoc, ApiError> {
+        let doc = self.interactions.get(id).await?.ok_or_else(not_found)?;
+        if staff.role == Role::Agent && doc.agent_id != staff.id {
+            return Err(ApiError::forbidden("this interaction belongs to another agent"));
+        }
+        Ok(doc)
+    }
+
+    /// The interaction and the caller's party in it.
+    pub async fn load_for_caller(
+        &self,
+        caller: &Caller,
+        id: InteractionId,
+    ) -> Result<(InteractionDoc, Party), ApiError> {
+        match caller {
+            Caller::Staff(staff) => Ok((self.load_for_staff(staff, id).await?, Party::Agent)),
+            Caller::Client(claims) => {
+                if claims.sub != id {
+                    return Err(ApiError::forbidden("a client reaches only its own interaction"));
+                }
+                let doc = self.interactions.get(id).await?.ok_or_else(not_found)?;
+                Ok((doc, Party::Client))
+            }
+        }
+    }
+
+    /// The origin client links start with.
+    pub fn public_base(&self, req: &HttpRequest) -> String {
+        match &self.cfg.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => {
+                let info = req.connection_info();
+                format!("{}://{}", info.scheme(), info.host())
+            }
+        }
+    }
+
+    /// Asks vc-auth to sign a token.
+    pub async fn issue(&self, grant: TokenGrant, ttl_secs: u64) -> Result<IssuedToken, ApiError> {
+        Ok(self
+            .bus
+            .request_with_timeout(
+                &topics::auth::issue_token(),
+                &IssueToken { grant, ttl_secs },
+                PEER_SERVICE_TIMEOUT,
+            )
+            .await?)
+    }
+
+    /// Makes sure a gateway hosts the room; returns where to signal.
+    pub async fn open_room(
+        &self,
+        id: InteractionId,
+        video_mode: VideoMode,
+        max_quality: MaxQuality,
+    ) -> Result<RoomOpened, ApiError> {
+        self.bus
+            .request_with_timeout(
+                &topics::media::open_room(),
+                &OpenRoom { room_id: id, video_mode, max_quality },
+                PEER_SERVICE_TIMEOUT,
+            )
+            .await
+            .map_err(|e| {
+                tracing::warn!(interaction_id = %id, error = %e, "no media gateway answered");
+                ApiError::new(
+                    ErrorCode::MediaUnavailable,
+                    "the media gateway is not reachable; try again shortly",
+                )
+                .with_retry_after(5)
+            })
+    }
+
+    /// Tells the gateway about new settings (best effort: the room may not exist yet).
+    pub async fn update_room(&self, id: InteractionId, video_mode: VideoMode, max_quality: MaxQuality) {
+        let req = UpdateRoom { room_id: id, video_mode, max_quality };
+        if let Err(e) =
+            self.bus.request_with_timeout(&topics::media::update_room(), &req, PEER_SERVICE_TIMEOUT).await
+        {
+            tracing::debug!(interaction_id = %id, error = %e, "room update not applied");
+        }
+    }
+
+    /// Closes the room (best effort, in the background).
+    pub fn close_room(&self, id: InteractionId, reason: &str) {
+        let bus = self.bus.clone();
+        let req = CloseRoom { room_id: id, reason: reason.to_owned() };
+        tokio::spawn(async move {
+            if let Err(e) =
+                bus.request_with_timeout(&topics::media::close_room(), &req, PEER_SERVICE_TIMEOUT).await
+            {
+                tracing::debug!(interaction_id = %req.room_id, error = %e, "room close not confirmed");
+            }
+        });
+    }
+
+    /// STUN and TURN servers for a browser; TURN credentials expire after
+    /// `turn.ttl_secs` (coturn REST API).
+    pub fn ice_servers(&self, id: InteractionId, role: Party) -> Vec<IceServer> {
+        let mut servers = Vec::new();
+        if !self.cfg.stun_urls.is_empty() {
+            servers.push(IceServer { urls: self.cfg.stun_urls.clone(), username: None, credential: None });
+        }
+        if let (false, Some(secret)) = (self.cfg.turn.urls.is_empty(), &self.cfg.turn.secret) {
+            let expiry =
+                SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+                    + self.cfg.turn.ttl_secs;
+            let username = format!("{expiry}:{id}-{}", role.as_str());
+            if let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(secret.as_bytes()) {
+                mac.update(username.as_bytes());
+                let credential =
+                    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+                servers.push(IceServer {
+                    urls: self.cfg.turn.urls.clone(),
+                    username: Some(username),
+                    credential: Some(credential),
+                });
+            }
+        }
+        servers
+    }
+}

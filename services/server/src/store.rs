@@ -1,0 +1,250 @@
+//! `interactions`: one document per interaction with its event log. Every
+//! change appends events under an optimistic check of `next_seq`, so `seq`
+//! is gap-free and a status change and its event are one write.
+
+use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
+use mongodb::bson::{self, Document, doc};
+use mongodb::options::IndexOptions;
+use mongodb::{Collection, IndexModel};
+use serde::{Deserialize, Serialize};
+use vc_protocol::interaction::{
+    EventKind, Interaction, InteractionEvent, InteractionStatus, MaxQuality, Party, Presence, VideoMode,
+};
+use vc_protocol::{InteractionId, UserId};
+use vc_runtime::Db;
+use vc_runtime::db::DbError;
+
+pub const COLLECTION: &str = "interactions";
+
+pub fn to_bson(t: DateTime<Utc>) -> bson::DateTime {
+    bson::DateTime::from_millis(t.timestamp_millis())
+}
+
+pub fn to_chrono(t: bson::DateTime) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp_millis(t.timestamp_millis()).unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerMediaDoc {
+    pub agent_audio: bool,
+    pub agent_video: bool,
+    pub client_audio: bool,
+    pub client_video: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InteractionDoc {
+    #[serde(rename = "_id")]
+    pub id: InteractionId,
+    pub status: InteractionStatus,
+    pub agent_id: UserId,
+    pub agent_name: String,
+    pub client_name: Option<String>,
+    pub client_phone: Option<String>,
+    pub client_email: Option<String>,
+    pub client_telegram: Option<String>,
+    pub video_mode: VideoMode,
+    pub max_quality: MaxQuality,
+    pub created_at: bson::DateTime,
+    pub updated_at: bson::DateTime,
+    /// SHA-256 (hex) of the client link's token; the token itself is not kept.
+    pub link_hash: String,
+    pub link_expires_at: bson::DateTime,
+    pub started_at: Option<bson::DateTime>,
+    pub ended_at: Option<bson::DateTime>,
+    pub end_reason: Option<String>,
+    /// Media connection per party, as the gateway reports it.
+    pub media: Presence,
+    pub peer_media: PeerMediaDoc,
+    /// When the client last tapped "join" (epoch ms), for connect timing.
+    pub join_tap_ms: Option<i64>,
+    pub next_seq: u64,
+    #[serde(default)]
+    pub events: Vec<InteractionEvent>,
+}
+
+impl InteractionDoc {
+    /// The staff view (events included when `with_events`).
+    pub fn view(&self, with_events: bool) -> Interaction {
+        Interaction {
+            id: self.id,
+            status: self.status,
+            agent_id: self.agent_id,
+            agent_name: self.agent_name.clone(),
+            client_name: self.client_name.clone(),
+            client_phone: self.client_phone.clone(),
+            client_email: self.client_email.clone(),
+            client_telegram: self.client_telegram.clone(),
+            video_mode: self.video_mode,
+            max_quality: self.max_quality,
+            created_at: to_chrono(self.created_at),
+            updated_at: to_chrono(self.updated_at),
+            link_expires_at: to_chrono(self.link_expires_at),
+            started_at: self.started_at.map(to_chrono),
+            ended_at: self.ended_at.map(to_chrono),
+            end_reason: self.end_reason.clone(),
+            presence: self.media,
+            client_url: None,
+            short_url: None,
+            events: if with_events { self.events.clone() } else { Vec::new() },
+        }
+    }
+
+    /// The other party's last announced microphone / camera state, for `role`.
+    pub fn peer_media_for(&self, role: Party) -> (bool, bool) {
+        match role {
+            Party::Agent => (self.peer_media.client_audio, self.peer_media.client_video),
+            Party::Client => (self.peer_media.agent_audio, self.peer_media.agent_video),
+        }
+    }
+}
+
+/// What one write changes: fields to `$set` and events to append.
+#[derive(Debug, Default)]
+pub struct Change {
+    pub set: Document,
+    pub events: Vec<EventKind>,
+}
+
+impl Change {
+    pub fn event(mut self, e: EventKind) -> Self {
+        self.events.push(e);
+        self
+    }
+
+    pub fn set(mut self, key: &str, value: impl Into<bson::Bson>) -> Self {
+        self.set.insert(key, value);
+        self
+    }
+
+    /// A status transition and its logged event.
+    pub fn status(self, status: InteractionStatus, reason: Option<String>) -> Self {
+        self.set("status", status.as_str()).event(EventKind::Status { status, reason })
+    }
+}
+
+#[derive(Clone)]
+pub struct Interactions {
+    coll: Collection<InteractionDoc>,
+}
+
+/// Search filters for the list.
+#[derive(Debug, Default)]
+pub struct ListFilter {
+    pub agent_id: Option<UserId>,
+    pub status: Option<InteractionStatus>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl Interactions {
+    pub async fn open(db: &Db) -> Result<Self, DbError> {
+        db.ensure_indexes(
+            COLLECTION,
+            vec![
+                IndexModel::builder()
+                    .keys(doc! {"link_hash": 1})
+                    .options(
+                        IndexOptions::builder().unique(true).name("link_hash_unique".to_string()).build(),
+                    )
+                    .build(),
+                IndexModel::builder().keys(doc! {"agent_id": 1, "created_at": -1}).build(),
+                IndexModel::builder().keys(doc! {"status": 1, "created_at": -1}).build(),
+                IndexModel::builder().keys(doc! {"created_at": -1}).build(),
+            ],
+        )
+        .await?;
+        Ok(Self { coll: db.collection(COLLECTION) })
+    }
+
+    pub async fn insert(&self, doc: &InteractionDoc) -> Result<(), DbError> {
+        self.coll.insert_one(doc).await?;
+        Ok(())
+    }
+
+    pub async fn get(&self, id: InteractionId) -> Result<Option<InteractionDoc>, DbError> {
+        Ok(self.coll.find_one(doc! {"_id": id.to_string()}).await?)
+    }
+
+    pub async fn by_link_hash(&self, hash: &str) -> Result<Option<InteractionDoc>, DbError> {
+        Ok(self.coll.find_one(doc! {"link_hash": hash}).await?)
+    }
+
+    pub async fn list(
+        &self,
+        f: ListFilter,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Vec<InteractionDoc>, u64), DbError> {
+        let mut q = Document::new();
+        if let Some(a) = f.agent_id {
+            q.insert("agent_id", a.to_string());
+        }
+        if let Some(s) = f.status {
+            q.insert("status", s.as_str());
+        }
+        let mut range = Document::new();
+        if let Some(from) = f.from {
+            range.insert("$gte", to_bson(from));
+        }
+        if let Some(to) = f.to {
+            range.insert("$lt", to_bson(to));
+        }
+        if !range.is_empty() {
+            q.insert("created_at", range);
+        }
+        let total = self.coll.count_documents(q.clone()).await?;
+        let items = self
+            .coll
+            .find(q)
+            .projection(doc! {"events": 0})
+            .sort(doc! {"created_at": -1, "_id": -1})
+            .skip(u64::from(offset))
+            .limit(i64::from(limit))
+            .await?;
+        let items: Vec<InteractionDoc> = items.try_collect().await?;
+        Ok((items, total))
+    }
+
+    /// Applies the change `decide` makes from the current document, with its
+    /// events numbered after the document's last `seq`. Retries when another
+    /// writer got in between. `None` from `decide` changes nothing.
+    pub async fn change<F>(
+        &self,
+        id: InteractionId,
+        decide: F,
+    ) -> Result<Option<(InteractionDoc, Vec<InteractionEvent>)>, DbError>
+    where
+        F: Fn(&InteractionDoc) -> Option<Change>,
+    {
+        for _ in 0..20 {
+            let Some(current) = self.get(id).await? else { return Ok(None) };
+            let Some(change) = decide(&current) else { return Ok(Some((current, Vec::new()))) };
+            let now = Utc::now();
+            let events: Vec<InteractionEvent> = change
+                .events
+                .into_iter()
+                .enumerate()
+                .map(|(i, event)| InteractionEvent { seq: current.next_seq + 1 + i as u64, at: now, event })
+                .collect();
+            let next = current.next_seq + events.len() as u64;
+            let mut set = change.set;
+            set.insert("next_seq", next as i64);
+            set.insert("updated_at", to_bson(now));
+            let pushed = bson::to_bson(&events).map_err(|e| DbError::Encode(e.to_string()))?;
+            let res = self
+                .coll
+                .update_one(
+                    doc! {"_id": id.to_string(), "next_seq": current.next_seq as i64},
+                    doc! {"$set": set, "$push": {"events": {"$each": pushed}}},
+                )
+                .await?;
+            if res.matched_count == 1 {
+                let Some(updated) = self.get(id).await? else { return Ok(None) };
+                return Ok(Some((updated, events)));
+            }
+        }
+        Err(DbError::Contention(format!("interaction {id}")))
+    }
+}
