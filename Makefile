@@ -33,6 +33,8 @@ run: build
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+	npm run --silent typecheck
+	npm test --silent
 
 fmt:
 	cargo fmt --all

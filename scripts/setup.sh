@@ -9,7 +9,9 @@ mode="${1:-run}"
 apt_packages=()
 case "$mode" in
   run)  apt_packages=() ;;
-  test) apt_packages=(mosquitto) ;;
+  # Chromium for the browser tests (driven by playwright-core, never by a
+  # downloaded browser), Mosquitto for the bus tests against a real broker.
+  test) apt_packages=(mosquitto chromium) ;;
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
 
@@ -42,3 +44,13 @@ if [ ! -x .venv/bin/secantusd-py ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want"
   .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements.txt
   echo "$want" > "$stamp"
 fi
+
+# The frontends (and the browser tests' playwright-core): one npm workspace.
+stamp=node_modules/.package-lock.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "Installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi
+npm run --silent build >/dev/null

@@ -17,11 +17,8 @@ async fn platform(extra: &[(&str, &str)]) -> Platform {
     let root = repo_root();
     let dir = |d: &str| root.join(d).join("dist").display().to_string();
     let (agent, client) = (dir("frontend-agent"), dir("frontend-client"));
-    let mut env = vec![
-        ("VC_FRONTENDS__AGENT_DIR", agent.as_str()),
-        ("VC_FRONTENDS__CLIENT_DIR", client.as_str()),
-        ("VC_MEDIA__GRACE_SECS", "20"),
-    ];
+    let mut env: Vec<(&str, &str)> =
+        vec![("VC_FRONTENDS__AGENT_DIR", agent.as_str()), ("VC_FRONTENDS__CLIENT_DIR", client.as_str())];
     env.extend_from_slice(extra);
     let p = Platform::start(&env).await;
     let admin = p.admin_token().await;
@@ -71,4 +68,11 @@ async fn an_expired_link() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let p = platform(&[("VC_SERVER__LINK_TTL_SECS", "3")]).await;
     run_e2e(&p, "expiry.test.mjs", &[("VC_SHORT_LINK_TTL", "3")]);
+}
+
+#[tokio::test]
+async fn a_party_that_never_returns() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[("VC_MEDIA__GRACE_SECS", "3")]).await;
+    run_e2e(&p, "grace.test.mjs", &[("VC_GRACE_SECS", "3")]);
 }

@@ -282,6 +282,43 @@ async fn first_subscription_is_confirmed_promptly_on_both_brokers() {
     first_subscription_is_confirmed_promptly(&Mosquitto::start()).await;
 }
 
+/// Handlers finish in any order, but acknowledgements leave in the order the
+/// messages came (MQTT 5 §4.6): rumqttd drops a client that acknowledges out
+/// of order, which would lose whatever was in flight.
+#[tokio::test]
+async fn out_of_order_handling_keeps_the_connection() {
+    let broker = EmbeddedBroker::start();
+    let ns = unique_namespace();
+    let metrics = Metrics::new().unwrap();
+    let listener = Bus::connect(&broker.config(&ns), "listener", &metrics).unwrap();
+    listener.ready();
+    let publisher = bus(&broker, &ns, "publisher");
+    let mut revocations = listener.subscribe(topics::auth::revocations()).await.unwrap();
+    let mut timeouts = listener.subscribe(topics::media::all_room_events()).await.unwrap();
+    for round in 0..20u32 {
+        publisher.publish(&topics::auth::revocations(), &revoked(round)).await.unwrap();
+        let event = vc_protocol::media::MediaEvent {
+            room_id: vc_protocol::InteractionId::new(),
+            at: Utc::now(),
+            event: vc_protocol::media::MediaEventKind::Closed { reason: format!("{round}") },
+        };
+        publisher.publish(&topics::media::room_events(event.room_id), &event).await.unwrap();
+        let first = tokio::time::timeout(Duration::from_secs(5), revocations.next()).await.unwrap().unwrap();
+        let second = tokio::time::timeout(Duration::from_secs(5), timeouts.next()).await.unwrap().unwrap();
+        // The later message is handled first.
+        drop(second);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        drop(first);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(listener.is_connected());
+    assert_eq!(metrics.bus_reconnects.get(), 0, "the broker never dropped us");
+    // And everything still flows.
+    publisher.publish(&topics::auth::revocations(), &revoked(99)).await.unwrap();
+    let last = tokio::time::timeout(Duration::from_secs(5), revocations.next()).await.unwrap().unwrap();
+    assert_eq!(last.body().min_token_version, 99);
+}
+
 #[tokio::test]
 async fn wrong_credentials_never_connect() {
     let broker = EmbeddedBroker::start();

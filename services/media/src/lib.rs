@@ -136,12 +136,38 @@ impl Media {
                 }
             })
             .await?;
-        Ok(Arc::new(Self { engine, tasks: vec![engine_task, publisher, open, update, close] }))
+        let gauges = census_gauges(rt).map_err(|e| StartError::Other(format!("vc-media metrics: {e}")))?;
+        let e = engine.clone();
+        let census = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(2));
+            loop {
+                tick.tick().await;
+                let Ok(c) = e.census().await else { break };
+                gauges[0].set(c.rooms as i64);
+                gauges[1].set(c.peers as i64);
+                gauges[2].set(c.connections as i64);
+            }
+        });
+        Ok(Arc::new(Self { engine, tasks: vec![engine_task, publisher, open, update, close, census] }))
     }
 
     pub fn engine(&self) -> &EngineHandle {
         &self.engine
     }
+}
+
+/// `vc_media_rooms`, `vc_media_peers`, `vc_media_connections`.
+fn census_gauges(rt: &Runtime) -> Result<[prometheus::IntGauge; 3], prometheus::Error> {
+    let make = |name: &str, help: &str| -> Result<prometheus::IntGauge, prometheus::Error> {
+        let g = prometheus::IntGauge::new(name, help)?;
+        rt.metrics.registry().register(Box::new(g.clone()))?;
+        Ok(g)
+    };
+    Ok([
+        make("media_rooms", "Rooms the gateway hosts")?,
+        make("media_peers", "Parties seated in rooms")?,
+        make("media_connections", "Peer connections alive")?,
+    ])
 }
 
 fn unavailable<E>(_: E) -> RemoteError {

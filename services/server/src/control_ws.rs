@@ -194,6 +194,16 @@ async fn run(
             }
         }
     }
+    // Events committed together with the final status (e.g. `ended`) are
+    // already queued: deliver them before closing.
+    while let Ok(e) = live.try_recv() {
+        if e.seq > sent {
+            sent = e.seq;
+            if session.text(text(&ControlOut::Event { event: e })).await.is_err() {
+                break;
+            }
+        }
+    }
     tracing::info!(interaction_id = %id, role = role.as_str(), "control channel closed");
     let _ = session
         .close(Some(CloseReason { code: CloseCode::Normal, description: over.then(|| "ended".to_owned()) }))

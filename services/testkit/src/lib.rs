@@ -280,3 +280,75 @@ impl Platform {
         self.api().create_user(admin, login, password, role).await
     }
 }
+
+/// A WebSocket client speaking JSON text frames (control channel, signaling).
+pub struct JsonSocket {
+    inner: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl JsonSocket {
+    /// Connects to `path` on the platform (`ws://`).
+    pub async fn connect(api: &Api, path: &str) -> Self {
+        let url = format!("{}{path}", api.base.replacen("http", "ws", 1));
+        let (inner, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        Self { inner }
+    }
+
+    pub async fn send(&mut self, value: serde_json::Value) {
+        use futures_util::SinkExt;
+        self.inner
+            .send(tokio_tungstenite::tungstenite::Message::Text(value.to_string().into()))
+            .await
+            .unwrap();
+    }
+
+    /// The next JSON frame, or `None` when the socket closed (or `timeout`).
+    pub async fn next(&mut self, timeout: Duration) -> Option<serde_json::Value> {
+        use futures_util::StreamExt;
+        loop {
+            let msg = tokio::time::timeout(timeout, self.inner.next()).await.ok()??.ok()?;
+            match msg {
+                tokio_tungstenite::tungstenite::Message::Text(t) => return serde_json::from_str(&t).ok(),
+                tokio_tungstenite::tungstenite::Message::Close(_) => return None,
+                _ => {}
+            }
+        }
+    }
+
+    /// Frames until one matches `pred` (panics after `timeout`).
+    pub async fn until(
+        &mut self,
+        timeout: Duration,
+        pred: impl Fn(&serde_json::Value) -> bool,
+    ) -> Vec<serde_json::Value> {
+        let deadline = Instant::now() + timeout;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Some(v) = self.next(left).await else {
+                panic!("socket ended before the frame came; saw {seen:?}")
+            };
+            let hit = pred(&v);
+            seen.push(v);
+            if hit {
+                return seen;
+            }
+        }
+    }
+
+    /// The close code the server sent, reading frames until it comes.
+    pub async fn close_code(&mut self, timeout: Duration) -> Option<u16> {
+        use futures_util::StreamExt;
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, self.inner.next()).await.ok()?? {
+                Ok(tokio_tungstenite::tungstenite::Message::Close(frame)) => {
+                    return frame.map(|f| u16::from(f.code));
+                }
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+    }
+}

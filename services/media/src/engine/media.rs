@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use rtc::peer_connection::event::RTCTrackEventInit;
-use rtc::rtcp::payload_feedbacks::full_intra_request::FullIntraRequest;
 use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
 use rtc::rtcp::payload_feedbacks::receiver_estimated_maximum_bitrate::ReceiverEstimatedMaximumBitrate;
 use rtc::rtp;
@@ -18,7 +17,7 @@ use vc_protocol::media::PeerStats;
 use super::Engine;
 use super::peer::{Incoming, Kind, Peer};
 use super::stats::StreamCounters;
-use crate::forward::vp8;
+use crate::forward::{keyframes, vp8};
 
 /// Keyframe requests to one sender are at most this frequent.
 const PLI_MIN_INTERVAL: Duration = Duration::from_millis(500);
@@ -105,11 +104,12 @@ impl Engine {
         packets: Vec<Box<dyn rtc::rtcp::Packet>>,
         now: Instant,
     ) {
-        let Some(kind) = peer.outgoing_track_ids.get(track_id).copied() else { return };
-        let wants_keyframe = packets.iter().any(|p| {
-            p.as_any().downcast_ref::<PictureLossIndication>().is_some()
-                || p.as_any().downcast_ref::<FullIntraRequest>().is_some()
-        });
+        let Some(kind) = peer.outgoing_track_ids.get(track_id).copied() else {
+            tracing::debug!(peer = %peer.id, track_id, n = packets.len(), "rtcp on an incoming track");
+            return;
+        };
+        tracing::debug!(peer = %peer.id, track_id, n = packets.len(), "rtcp about an outgoing track");
+        let wants_keyframe = keyframes::asks_for_keyframe(&packets);
         if kind == Kind::Video && wants_keyframe {
             self.request_keyframe(peer.room, peer.role.other(), now);
         }
@@ -133,7 +133,9 @@ impl Engine {
         let Some(pc) = peer.pc.as_mut() else { return };
         let Some(mut r) = pc.rtp_receiver(receiver) else { return };
         let pli = PictureLossIndication { sender_ssrc: 0, media_ssrc: ssrc };
-        if r.write_rtcp(now, vec![Box::new(pli)]).is_ok() {
+        let written = r.write_rtcp(now, vec![Box::new(pli)]);
+        tracing::debug!(peer = %id, ssrc, ok = written.is_ok(), "keyframe requested");
+        if written.is_ok() {
             peer.last_pli.insert(Kind::Video, now);
             self.dirty.insert(id);
         }

@@ -34,6 +34,7 @@ use vc_protocol::media::{IceCandidate, SignalOut};
 use vc_protocol::{InteractionId, PeerId};
 
 use super::stats::StreamCounters;
+use crate::forward::keyframes;
 use crate::forward::rewriter::StreamRewriter;
 
 /// Audio or video.
@@ -211,7 +212,8 @@ impl Peer {
 
     fn build(&mut self, endpoint: &Endpoint, now: Instant) -> Result<RTCPeerConnection, RtcError> {
         let mut me = media_engine()?;
-        let registry = configure_nack(Registry::new(), &mut me);
+        let registry = configure_nack(Registry::new(), &mut me)
+            .with(rtc::interceptor::Slot::from(keyframes::SLOT), keyframes::KeyframeRequests::default());
         let registry = configure_rtcp_reports(registry);
         let registry = configure_twcc_receiver_only(registry, &mut me)?;
         let settings = SettingEngineBuilder::new()

@@ -3,5 +3,6 @@
 //! MongoDB.
 
 pub mod demux;
+pub mod keyframes;
 pub mod rewriter;
 pub mod vp8;

@@ -73,6 +73,7 @@ pub(crate) async fn drive(mut eventloop: EventLoop, inner: Arc<Inner>, mut backo
         match event {
             Ok(Event::Incoming(Packet::ConnAck(ack))) => {
                 backoff.reset();
+                inner.acks.reset();
                 inner.connected.send_replace(true);
                 inner.metrics.bus_connected.set(1);
                 tracing::info!(

@@ -13,22 +13,83 @@ use vc_protocol::bus::{Envelope, Payload};
 
 use crate::metrics::Metrics;
 
-/// Acknowledges one publish to the broker when the last delivery holding it
-/// is dropped.
-pub(crate) struct AckGuard {
+/// Acknowledgements in the order the messages arrived, as MQTT 5 requires
+/// (§4.6) and rumqttd enforces (it disconnects a client that acknowledges
+/// out of order): a message's PUBACK goes out once it and every message
+/// before it have been handled.
+pub(crate) struct AckQueue {
     client: AsyncClient,
-    publish: Publish,
+    state: std::sync::Mutex<AckState>,
+}
+
+#[derive(Default)]
+struct AckState {
+    next_ticket: u64,
+    entries: std::collections::VecDeque<(u64, Publish, bool)>,
+}
+
+impl AckQueue {
+    pub(crate) fn new(client: AsyncClient) -> Self {
+        Self { client, state: std::sync::Mutex::new(AckState::default()) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, AckState> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Reserves the publish's place in the acknowledgement order.
+    pub(crate) fn enqueue(&self, publish: &Publish) -> u64 {
+        let mut st = self.lock();
+        st.next_ticket += 1;
+        let ticket = st.next_ticket;
+        let mut p = publish.clone();
+        // Only the packet id and QoS are needed to acknowledge.
+        p.payload = Bytes::new();
+        st.entries.push_back((ticket, p, false));
+        ticket
+    }
+
+    /// The message with `ticket` is handled: send every acknowledgement
+    /// that is now due.
+    pub(crate) fn done(&self, ticket: u64) {
+        let due: Vec<Publish> = {
+            let mut st = self.lock();
+            if let Some(e) = st.entries.iter_mut().find(|e| e.0 == ticket) {
+                e.2 = true;
+            }
+            let mut due = Vec::new();
+            while st.entries.front().is_some_and(|e| e.2) {
+                if let Some((_, p, _)) = st.entries.pop_front() {
+                    due.push(p);
+                }
+            }
+            due
+        };
+        for p in due {
+            ack_now(&self.client, &p);
+        }
+    }
+
+    /// A new connection: acknowledgements still owed belong to the old one
+    /// (the broker redelivers those messages), so they are dropped.
+    pub(crate) fn reset(&self) {
+        self.lock().entries.clear();
+    }
+}
+
+/// Marks one publish handled when the last delivery holding it is dropped.
+pub(crate) struct AckGuard {
+    queue: Arc<AckQueue>,
+    ticket: u64,
     armed: AtomicBool,
 }
 
 impl AckGuard {
-    pub(crate) fn new(client: AsyncClient, mut publish: Publish) -> Self {
-        // Only the packet id and QoS are needed to acknowledge.
-        publish.payload = Bytes::new();
-        Self { client, publish, armed: AtomicBool::new(true) }
+    pub(crate) fn new(queue: Arc<AckQueue>, ticket: u64) -> Self {
+        Self { queue, ticket, armed: AtomicBool::new(true) }
     }
 
-    /// The message will be redelivered instead of acknowledged.
+    /// The message will be handed out again later (parked): not handled yet.
     pub(crate) fn disarm(&self) {
         self.armed.store(false, Ordering::SeqCst);
     }
@@ -37,13 +98,13 @@ impl AckGuard {
 impl Drop for AckGuard {
     fn drop(&mut self) {
         if self.armed.load(Ordering::SeqCst) {
-            ack_now(&self.client, &self.publish);
+            self.queue.done(self.ticket);
         }
     }
 }
 
 /// Sends the PUBACK for `publish` without waiting.
-pub(crate) fn ack_now(client: &AsyncClient, publish: &Publish) {
+fn ack_now(client: &AsyncClient, publish: &Publish) {
     if client.try_ack(publish).is_err() {
         // The request queue is full; acknowledge from a task instead.
         let client = client.clone();

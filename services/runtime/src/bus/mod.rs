@@ -84,8 +84,10 @@ pub(crate) struct Inner {
     subs: std::sync::Mutex<Vec<SubEntry>>,
     pending: std::sync::Mutex<HashMap<Bytes, oneshot::Sender<Bytes>>>,
     /// Messages that arrived before the services registered their
-    /// subscriptions (a persistent session replays as soon as we connect).
-    parked: std::sync::Mutex<Vec<Publish>>,
+    /// subscriptions (a persistent session replays as soon as we connect),
+    /// with their place in the acknowledgement order.
+    parked: std::sync::Mutex<Vec<(Publish, u64)>>,
+    acks: Arc<delivery::AckQueue>,
     ready: AtomicBool,
     connected: watch::Sender<bool>,
     /// Bumped whenever the broker had no session for us (first connect, or
@@ -126,6 +128,7 @@ impl Bus {
             options.set_credentials(user.clone(), cfg.password.clone().unwrap_or_default());
         }
         let (client, eventloop) = AsyncClient::new(options, 1024);
+        let acks = Arc::new(delivery::AckQueue::new(client.clone()));
         let inbox_filter = vc_protocol::topics::reply_inbox(&client_id);
         let inbox = format!("{}/{}", cfg.namespace, inbox_filter.filter());
         // The inbox subscription is the first request of the session: every
@@ -144,6 +147,7 @@ impl Bus {
             subs: std::sync::Mutex::new(Vec::new()),
             pending: std::sync::Mutex::new(HashMap::new()),
             parked: std::sync::Mutex::new(Vec::new()),
+            acks,
             ready: AtomicBool::new(false),
             connected,
             session_epoch,
@@ -190,8 +194,8 @@ impl Bus {
     pub fn ready(&self) {
         self.inner.ready.store(true, Ordering::SeqCst);
         let parked = std::mem::take(&mut *lock(&self.inner.parked));
-        for publish in parked {
-            self.inner.dispatch(publish);
+        for (publish, ticket) in parked {
+            self.inner.route(publish, Some(ticket));
         }
     }
 
@@ -403,9 +407,16 @@ impl Inner {
     /// Hands one incoming publish to the request waiting for it or to the
     /// subscriptions it matches.
     fn dispatch(self: &Arc<Self>, publish: Publish) {
+        self.route(publish, None);
+    }
+
+    /// `ticket`: the publish's place in the acknowledgement order, when it
+    /// already has one (a parked message).
+    fn route(self: &Arc<Self>, publish: Publish, ticket: Option<u64>) {
+        let ticket = ticket.unwrap_or_else(|| self.acks.enqueue(&publish));
+        let guard = Arc::new(delivery::AckGuard::new(self.acks.clone(), ticket));
         let Ok(topic) = std::str::from_utf8(&publish.topic).map(str::to_owned) else {
             tracing::warn!("message with a non-UTF-8 topic dropped");
-            self.ack(&publish);
             return;
         };
         if topic == self.inbox {
@@ -417,7 +428,6 @@ impl Inner {
                 }
                 None => tracing::debug!("late or unknown reply dropped"),
             }
-            self.ack(&publish);
             return;
         }
         let relative = topic
@@ -425,7 +435,6 @@ impl Inner {
             .and_then(|t| t.strip_prefix('/'))
             .unwrap_or(&topic)
             .to_owned();
-        let guard = Arc::new(delivery::AckGuard::new(self.client.clone(), publish.clone()));
         let mut delivered = false;
         {
             let mut subs = lock(&self.subs);
@@ -448,13 +457,9 @@ impl Inner {
             } else {
                 // Keep it unacknowledged until the services have subscribed.
                 guard.disarm();
-                lock(&self.parked).push(publish);
+                lock(&self.parked).push((publish, ticket));
             }
         }
-    }
-
-    fn ack(&self, publish: &Publish) {
-        delivery::ack_now(&self.client, publish);
     }
 
     /// Resolves once every packet we sent before it has been processed by

@@ -1,0 +1,414 @@
+//! One party of a call without a browser: a WebRTC peer connection (the same
+//! sans-I/O core as the gateway) on its own UDP socket, the signaling
+//! WebSocket, and synthetic media: Opus-sized audio every 20 ms and VP8
+//! frames at 30 fps with a keyframe every 2 s (or when asked).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use futures_util::{SinkExt, StreamExt};
+use rtc::interceptor::Registry;
+use rtc::media_stream::MediaStreamTrack;
+use rtc::peer_connection::RTCPeerConnectionBuilder;
+use rtc::peer_connection::configuration::RTCConfigurationBuilder;
+use rtc::peer_connection::configuration::interceptor_registry::{configure_nack, configure_rtcp_reports};
+use rtc::peer_connection::configuration::media_engine::{MIME_TYPE_OPUS, MIME_TYPE_VP8, MediaEngine};
+use rtc::peer_connection::event::{RTCPeerConnectionEvent, RTCTrackEvent};
+use rtc::peer_connection::message::{RTCMessage, TaggedRTCMessage};
+use rtc::peer_connection::sdp::RTCSessionDescription;
+use rtc::peer_connection::state::RTCPeerConnectionState;
+use rtc::peer_connection::transport::{
+    CandidateConfig, CandidateHostConfig, RTCIceCandidate, RTCIceCandidateInit,
+};
+use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
+use rtc::rtp;
+use rtc::rtp_transceiver::rtp_sender::{
+    RTCPFeedback, RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCodingParameters, RTCRtpEncodingParameters,
+    RtpCodecKind,
+};
+use rtc::sansio::Protocol;
+use rtc::shared::{TaggedBytesMut, TransportContext, TransportProtocol};
+use tokio::net::UdpSocket;
+use tokio::sync::watch;
+use tokio_tungstenite::tungstenite::Message;
+use vc_media::forward::keyframes;
+use vc_protocol::media::{IceCandidate, SignalIn, SignalOut};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PartyError {
+    #[error("signaling: {0}")]
+    Signaling(String),
+    #[error("WebRTC: {0}")]
+    Rtc(#[from] rtc::shared::error::Error),
+    #[error("network: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// How a party behaves.
+#[derive(Debug, Clone)]
+pub struct PartyConfig {
+    /// `ws://host:port/media/ws`
+    pub signaling_url: String,
+    pub room_token: String,
+    /// Local address to bind the UDP socket to.
+    pub bind: IpAddr,
+    pub send_video: bool,
+    /// Share of incoming datagrams to drop once connected (simulated network
+    /// loss, before decryption, as the network would).
+    pub drop_incoming: f64,
+}
+
+/// What a party saw, shared with whoever runs it.
+#[derive(Debug, Default, Clone)]
+pub struct PartyStats {
+    pub connected: bool,
+    pub closed_reason: Option<String>,
+    pub sent_audio: u64,
+    pub sent_video: u64,
+    pub received_audio: u64,
+    pub received_video: u64,
+    /// Distinct sequence numbers of received video, per SSRC.
+    pub video_seqs: HashMap<u32, BTreeSet<u16>>,
+    /// Keyframe requests (PLI/FIR) the gateway sent about our video.
+    pub keyframe_requests: u64,
+    /// Gateway addresses media came from.
+    pub remote_addrs: HashSet<SocketAddr>,
+    pub dropped_incoming: u64,
+}
+
+enum Control {
+    Stop,
+    /// Ask the gateway for a keyframe of the video we receive.
+    RequestKeyframe,
+}
+
+/// A running party. Dropping it (or `leave`) ends its connection.
+pub struct Party {
+    stats: Arc<Mutex<PartyStats>>,
+    control: tokio::sync::mpsc::UnboundedSender<Control>,
+    task: tokio::task::JoinHandle<Result<(), PartyError>>,
+    connected: watch::Receiver<bool>,
+}
+
+impl Party {
+    /// Joins the room and starts sending once connected.
+    pub async fn join(cfg: PartyConfig) -> Result<Party, PartyError> {
+        let (ws, _) = tokio_tungstenite::connect_async(cfg.signaling_url.clone())
+            .await
+            .map_err(|e| PartyError::Signaling(e.to_string()))?;
+        let stats = Arc::new(Mutex::new(PartyStats::default()));
+        let (control, control_rx) = tokio::sync::mpsc::unbounded_channel();
+        let (connected_tx, connected) = watch::channel(false);
+        let task = tokio::spawn(run(cfg, ws, stats.clone(), control_rx, connected_tx));
+        Ok(Party { stats, control, task, connected })
+    }
+
+    /// Waits until media flows (ICE + DTLS up), at most `timeout`.
+    pub async fn connected(&mut self, timeout: Duration) -> bool {
+        tokio::time::timeout(timeout, self.connected.wait_for(|c| *c)).await.is_ok_and(|r| r.is_ok())
+    }
+
+    pub fn stats(&self) -> PartyStats {
+        self.stats.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    pub fn request_keyframe(&self) {
+        let _ = self.control.send(Control::RequestKeyframe);
+    }
+
+    /// Leaves the call (closes the connection and the signaling socket).
+    pub async fn leave(self) -> PartyStats {
+        let _ = self.control.send(Control::Stop);
+        let _ = tokio::time::timeout(Duration::from_secs(3), self.task).await;
+        self.stats.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+}
+
+fn media_engine() -> Result<MediaEngine, rtc::shared::error::Error> {
+    let mut me = MediaEngine::default();
+    me.register_codec(
+        RTCRtpCodecParameters {
+            rtp_codec: RTCRtpCodec {
+                mime_type: MIME_TYPE_OPUS.into(),
+                clock_rate: 48_000,
+                channels: 2,
+                sdp_fmtp_line: "minptime=10;useinbandfec=1".into(),
+                rtcp_feedback: vec![],
+            },
+            payload_type: 111,
+        },
+        RtpCodecKind::Audio,
+    )?;
+    me.register_codec(
+        RTCRtpCodecParameters {
+            rtp_codec: RTCRtpCodec {
+                mime_type: MIME_TYPE_VP8.into(),
+                clock_rate: 90_000,
+                channels: 0,
+                sdp_fmtp_line: String::new(),
+                rtcp_feedback: vec![
+                    RTCPFeedback { typ: "nack".into(), parameter: String::new() },
+                    RTCPFeedback { typ: "nack".into(), parameter: "pli".into() },
+                ],
+            },
+            payload_type: 96,
+        },
+        RtpCodecKind::Video,
+    )?;
+    Ok(me)
+}
+
+fn track(
+    kind: RtpCodecKind,
+    name: &str,
+    ssrc: u32,
+    mime: &str,
+    clock: u32,
+    channels: u16,
+) -> MediaStreamTrack {
+    MediaStreamTrack::new(
+        "load".into(),
+        format!("load-{name}"),
+        name.into(),
+        kind,
+        vec![RTCRtpEncodingParameters {
+            rtp_coding_parameters: RTCRtpCodingParameters { ssrc: Some(ssrc), ..Default::default() },
+            codec: RTCRtpCodec { mime_type: mime.into(), clock_rate: clock, channels, ..Default::default() },
+            ..Default::default()
+        }],
+    )
+}
+
+/// A VP8 RTP payload: descriptor plus, at a frame start, the frame header
+/// (a keyframe of 640x480 when `key`).
+fn vp8_payload(start: bool, key: bool, len: usize) -> Bytes {
+    let mut p = BytesMut::with_capacity(len);
+    p.extend_from_slice(&[if start { 0x10 } else { 0x00 }]);
+    if start {
+        let tag = if key { 0x50 } else { 0x51 };
+        p.extend_from_slice(&[tag, 0x2a, 0x01, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0xe0, 0x01]);
+    }
+    while p.len() < len {
+        p.extend_from_slice(&[0xAA]);
+    }
+    p.freeze()
+}
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn send(ws: &mut Ws, msg: &SignalIn) -> Result<(), PartyError> {
+    let text = serde_json::to_string(msg).map_err(|e| PartyError::Signaling(e.to_string()))?;
+    ws.send(Message::Text(text.into())).await.map_err(|e| PartyError::Signaling(e.to_string()))
+}
+
+fn lock(stats: &Arc<Mutex<PartyStats>>) -> std::sync::MutexGuard<'_, PartyStats> {
+    stats.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+async fn run(
+    cfg: PartyConfig,
+    mut ws: Ws,
+    stats: Arc<Mutex<PartyStats>>,
+    mut control: tokio::sync::mpsc::UnboundedReceiver<Control>,
+    connected_tx: watch::Sender<bool>,
+) -> Result<(), PartyError> {
+    send(&mut ws, &SignalIn::Join { token: cfg.room_token.clone() }).await?;
+    // Wait for `joined`.
+    loop {
+        let Some(Ok(Message::Text(t))) = ws.next().await else {
+            return Err(PartyError::Signaling("socket closed before joined".into()));
+        };
+        match serde_json::from_str::<SignalOut>(&t) {
+            Ok(SignalOut::Joined { .. }) => break,
+            Ok(SignalOut::Error { code, message }) => {
+                return Err(PartyError::Signaling(format!("{code}: {message}")));
+            }
+            _ => {}
+        }
+    }
+    let socket = UdpSocket::bind((cfg.bind, 0)).await?;
+    let local_addr = socket.local_addr()?;
+    let mut me = media_engine()?;
+    let registry = configure_rtcp_reports(configure_nack(Registry::new(), &mut me))
+        .with(rtc::interceptor::Slot::from(keyframes::SLOT), keyframes::KeyframeRequests::default());
+    let mut pc = RTCPeerConnectionBuilder::new()
+        .with_configuration(RTCConfigurationBuilder::new().build())
+        .with_media_engine(me)
+        .with_interceptor_registry(registry)
+        .build(Instant::now())?;
+    let (audio_ssrc, video_ssrc): (u32, u32) = (rand::random(), rand::random());
+    let audio_sender =
+        pc.add_track(track(RtpCodecKind::Audio, "audio", audio_ssrc, MIME_TYPE_OPUS, 48_000, 2))?;
+    let video_sender =
+        pc.add_track(track(RtpCodecKind::Video, "video", video_ssrc, MIME_TYPE_VP8, 90_000, 0))?;
+    let host = CandidateHostConfig {
+        base_config: CandidateConfig {
+            network: "udp".into(),
+            address: local_addr.ip().to_string(),
+            port: local_addr.port(),
+            component: 1,
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+    .new_candidate_host()?;
+    pc.add_local_candidate(RTCIceCandidate::from(&host).to_json()?)?;
+    pc.add_local_candidate(RTCIceCandidateInit::default())?;
+    let offer = pc.create_offer(None)?;
+    pc.set_local_description(Instant::now(), offer)?;
+    let sdp = pc.local_description().map(|d| d.sdp.clone()).unwrap_or_default();
+    send(&mut ws, &SignalIn::Offer { sdp }).await?;
+
+    let mut receivers: HashMap<String, (RtpCodecKind, rtc::rtp_transceiver::RTCRtpReceiverId)> =
+        HashMap::new();
+    let mut buf = vec![0u8; 2048];
+    let mut connected = false;
+    let mut audio_tick = tokio::time::interval(Duration::from_millis(20));
+    let mut video_tick = tokio::time::interval(Duration::from_millis(33));
+    let (mut a_seq, mut a_ts, mut v_seq, mut v_ts, mut frame): (u16, u32, u16, u32, u64) =
+        (rand::random(), rand::random(), rand::random(), rand::random(), 0);
+    let mut keyframe_asked = false;
+    loop {
+        // Drain the connection.
+        while let Some(out) = pc.poll_write() {
+            let _ = socket.try_send_to(&out.message, out.transport.peer_addr);
+        }
+        while let Some(event) = pc.poll_event() {
+            match event {
+                RTCPeerConnectionEvent::OnConnectionStateChangeEvent(state) => {
+                    connected = state == RTCPeerConnectionState::Connected;
+                    lock(&stats).connected = connected;
+                    connected_tx.send_replace(connected);
+                }
+                RTCPeerConnectionEvent::OnTrack(RTCTrackEvent::OnOpen(init)) => {
+                    if let Some(mut r) = pc.rtp_receiver(init.receiver_id) {
+                        receivers.insert(init.track_id.clone(), (r.track().kind(), init.receiver_id));
+                        let _ = r.get_parameters();
+                    }
+                }
+                _ => {}
+            }
+        }
+        while let Some(TaggedRTCMessage { message, .. }) = pc.poll_read() {
+            match message {
+                RTCMessage::RtpPacket(track_id, packet) => {
+                    let mut s = lock(&stats);
+                    match receivers.get(&track_id).map(|(k, _)| *k) {
+                        Some(RtpCodecKind::Audio) => s.received_audio += 1,
+                        Some(RtpCodecKind::Video) => {
+                            s.received_video += 1;
+                            s.video_seqs
+                                .entry(packet.header.ssrc)
+                                .or_default()
+                                .insert(packet.header.sequence_number);
+                        }
+                        _ => {}
+                    }
+                }
+                RTCMessage::RtcpPacket(_, packets) => {
+                    if keyframes::asks_for_keyframe(&packets) {
+                        lock(&stats).keyframe_requests += 1;
+                        keyframe_asked = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        while let Some(out) = pc.poll_write() {
+            let _ = socket.try_send_to(&out.message, out.transport.peer_addr);
+        }
+        let deadline = pc.poll_timeout().unwrap_or_else(|| Instant::now() + Duration::from_secs(1));
+        tokio::select! {
+            ctl = control.recv() => match ctl {
+                Some(Control::RequestKeyframe) => {
+                    let video = receivers.values().find(|(k, _)| *k == RtpCodecKind::Video).map(|(_, id)| *id);
+                    if let Some(id) = video
+                        && let Some(mut r) = pc.rtp_receiver(id)
+                    {
+                        let ssrc = r.track().ssrcs().last().unwrap_or_default();
+                        let _ = r.write_rtcp(Instant::now(), vec![Box::new(PictureLossIndication { sender_ssrc: 0, media_ssrc: ssrc })]);
+                    }
+                }
+                Some(Control::Stop) | None => break,
+            },
+            msg = ws.next() => match msg {
+                Some(Ok(Message::Text(t))) => match serde_json::from_str::<SignalOut>(&t) {
+                    Ok(SignalOut::Answer { sdp }) => pc.set_remote_description(Instant::now(), RTCSessionDescription::answer(sdp)?)?,
+                    Ok(SignalOut::Offer { sdp }) => {
+                        pc.set_remote_description(Instant::now(), RTCSessionDescription::offer(sdp)?)?;
+                        let answer = pc.create_answer(None)?;
+                        pc.set_local_description(Instant::now(), answer)?;
+                        let sdp = pc.local_description().map(|d| d.sdp.clone()).unwrap_or_default();
+                        send(&mut ws, &SignalIn::Answer { sdp }).await?;
+                    }
+                    Ok(SignalOut::Candidate { candidate: IceCandidate { candidate, sdp_mid, sdp_m_line_index, username_fragment } }) => {
+                        let _ = pc.add_remote_candidate(RTCIceCandidateInit { candidate, sdp_mid, sdp_mline_index: sdp_m_line_index, username_fragment, ..Default::default() });
+                    }
+                    Ok(SignalOut::Closed { reason }) => {
+                        lock(&stats).closed_reason = Some(reason);
+                        break;
+                    }
+                    _ => {}
+                },
+                Some(Ok(_)) => {}
+                _ => break,
+            },
+            r = socket.recv_from(&mut buf) => {
+                let (n, from) = r?;
+                if connected && cfg.drop_incoming > 0.0 && rand::random::<f64>() < cfg.drop_incoming {
+                    lock(&stats).dropped_incoming += 1;
+                    continue;
+                }
+                lock(&stats).remote_addrs.insert(from);
+                let _ = pc.handle_read(TaggedBytesMut {
+                    now: Instant::now(),
+                    transport: TransportContext { local_addr, peer_addr: from, ecn: None, transport_protocol: TransportProtocol::UDP },
+                    message: BytesMut::from(&buf[..n]),
+                });
+            }
+            _ = tokio::time::sleep_until(deadline.into()) => {
+                let _ = pc.handle_timeout(Instant::now());
+            }
+            _ = audio_tick.tick(), if connected => {
+                let packet = rtp::Packet {
+                    header: rtp::header::Header { version: 2, payload_type: 111, sequence_number: a_seq, timestamp: a_ts, ssrc: audio_ssrc, ..Default::default() },
+                    payload: Bytes::from(vec![0x55u8; 80]),
+                };
+                a_seq = a_seq.wrapping_add(1);
+                a_ts = a_ts.wrapping_add(960);
+                if let Some(mut s) = pc.rtp_sender(audio_sender)
+                    && s.write_rtp(Instant::now(), packet).is_ok()
+                {
+                    lock(&stats).sent_audio += 1;
+                }
+            }
+            _ = video_tick.tick(), if connected && cfg.send_video => {
+                let key = frame % 60 == 0 || keyframe_asked;
+                keyframe_asked = false;
+                for i in 0..3u8 {
+                    let packet = rtp::Packet {
+                        header: rtp::header::Header { version: 2, payload_type: 96, sequence_number: v_seq, timestamp: v_ts, ssrc: video_ssrc, marker: i == 2, ..Default::default() },
+                        payload: vp8_payload(i == 0, key, 1000),
+                    };
+                    v_seq = v_seq.wrapping_add(1);
+                    if let Some(mut s) = pc.rtp_sender(video_sender)
+                        && s.write_rtp(Instant::now(), packet).is_ok()
+                    {
+                        lock(&stats).sent_video += 1;
+                    }
+                }
+                v_ts = v_ts.wrapping_add(3000);
+                frame += 1;
+            }
+        }
+    }
+    let _ = pc.close();
+    while let Some(out) = pc.poll_write() {
+        let _ = socket.try_send_to(&out.message, out.transport.peer_addr);
+    }
+    let _ = ws.close(None).await;
+    Ok(())
+}

@@ -1,0 +1,200 @@
+//! The media gateway with WebRTC clients that are not browsers (the same
+//! sans-I/O core, synthetic media): many peers on one UDP port, recovery of
+//! lost packets, keyframe requests, a party rejoining, and memory that comes
+//! back after many calls.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use vc_loadgen::{Desk, Party, PartyConfig, PartyStats};
+use vc_protocol::media::MediaAccess;
+use vc_testkit::Platform;
+
+async fn desk() -> (Platform, Desk) {
+    let log = std::env::var("VC_TEST_PLATFORM_LOG").unwrap_or_else(|_| "info".into());
+    let p = Platform::start(&[("VC_MEDIA__GRACE_SECS", "5"), ("RUST_LOG", log.as_str())]).await;
+    let admin = p.admin_token().await;
+    p.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
+    let desk = Desk::sign_in(&p.api().base, "agent1", "agent-pass-1").await.unwrap();
+    (p, desk)
+}
+
+fn config(desk: &Desk, access: &MediaAccess, drop_incoming: f64) -> PartyConfig {
+    PartyConfig {
+        signaling_url: desk.ws_url(access),
+        room_token: access.room_token.clone(),
+        bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        send_video: true,
+        drop_incoming,
+    }
+}
+
+async fn connected(party: &mut Party) {
+    assert!(party.connected(Duration::from_secs(10)).await, "media did not come up");
+}
+
+/// Share of the sequence-number range of a stream that arrived.
+fn coverage(stats: &PartyStats) -> f64 {
+    stats
+        .video_seqs
+        .values()
+        .map(|seqs| {
+            let (lo, hi) = (*seqs.first().unwrap() as f64, *seqs.last().unwrap() as f64);
+            seqs.len() as f64 / (hi - lo + 1.0)
+        })
+        .fold(1.0, f64::min)
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+async fn metric(p: &Platform, name: &str) -> i64 {
+    let text = p.api().get("/metrics", None).await.unwrap().body.as_str().unwrap().to_owned();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("vc_{name} ")))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(-1)
+}
+
+#[tokio::test]
+async fn calls_share_one_udp_port_and_media_flows_both_ways() {
+    let (_p, desk) = desk().await;
+    let mut parties = Vec::new();
+    for _ in 0..3 {
+        let t = desk.new_call("two_way").await.unwrap();
+        let mut a = Party::join(config(&desk, &t.agent, 0.0)).await.unwrap();
+        let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
+        connected(&mut a).await;
+        connected(&mut c).await;
+        parties.push((t.interaction_id, a, c));
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut gateway_addrs = std::collections::HashSet::new();
+    for (id, a, c) in parties {
+        let (a, c) = (a.leave().await, c.leave().await);
+        for (who, s, other) in [("agent", &a, &c), ("client", &c, &a)] {
+            assert!(s.received_audio > 50, "{who} of {id} got {} audio packets", s.received_audio);
+            assert!(s.received_video > 100, "{who} of {id} got {} video packets", s.received_video);
+            // What arrives is what the other party sent, give or take the last moment.
+            assert!(
+                s.received_video as f64 >= other.sent_video as f64 * 0.9,
+                "{who}: {} of {}",
+                s.received_video,
+                other.sent_video
+            );
+            gateway_addrs.extend(s.remote_addrs.iter().copied());
+        }
+        assert_eq!(desk.get(id).await.unwrap()["status"], "active");
+    }
+    assert_eq!(gateway_addrs.len(), 1, "every peer talks to one UDP port: {gateway_addrs:?}");
+}
+
+#[tokio::test]
+async fn lost_packets_are_retransmitted() {
+    let (_p, desk) = desk().await;
+    let t = desk.new_call("two_way").await.unwrap();
+    // The agent's network drops 10% of what comes in.
+    let mut a = Party::join(config(&desk, &t.agent, 0.10)).await.unwrap();
+    let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
+    connected(&mut a).await;
+    connected(&mut c).await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let (a, _c) = (a.leave().await, c.leave().await);
+    assert!(a.dropped_incoming > 50, "the loss was real: {} dropped", a.dropped_incoming);
+    let got = coverage(&a);
+    assert!(got > 0.97, "only {:.1}% of the video arrived despite NACKs", got * 100.0);
+}
+
+#[tokio::test]
+async fn keyframe_requests_reach_the_sender() {
+    let (_p, desk) = desk().await;
+    let t = desk.new_call("two_way").await.unwrap();
+    let mut a = Party::join(config(&desk, &t.agent, 0.0)).await.unwrap();
+    let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
+    connected(&mut a).await;
+    connected(&mut c).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let before = c.stats().keyframe_requests;
+    a.request_keyframe();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    while c.stats().keyframe_requests == before {
+        assert!(tokio::time::Instant::now() < deadline, "the client never got the agent's keyframe request");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    a.leave().await;
+    c.leave().await;
+}
+
+#[tokio::test]
+async fn a_rejoining_party_continues_the_same_stream() {
+    let (_p, desk) = desk().await;
+    let t = desk.new_call("two_way").await.unwrap();
+    let mut a = Party::join(config(&desk, &t.agent, 0.0)).await.unwrap();
+    let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
+    connected(&mut a).await;
+    connected(&mut c).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    // The client reloads: a new connection with new SSRCs and numbering.
+    c.leave().await;
+    let again = desk.media(t.interaction_id, &t.client_token).await.unwrap();
+    let mut c = Party::join(config(&desk, &again, 0.0)).await.unwrap();
+    connected(&mut c).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (a, c) = (a.leave().await, c.leave().await);
+    assert!(c.received_video > 30, "the rejoined client receives");
+    assert_eq!(a.video_seqs.len(), 1, "the agent sees one stream throughout: {:?}", a.video_seqs.keys());
+    let got = coverage(&a);
+    assert!(got > 0.97, "the stream jumped or lost {:.1}% across the rejoin", (1.0 - got) * 100.0);
+    let status = desk.get(t.interaction_id).await.unwrap()["status"].clone();
+    assert_eq!(status, "active", "a rejoin within the grace period does not end the call");
+}
+
+/// Memory after many calls returns to where it was (the upstream webrtc-rs
+/// leak of closed connections does not apply to the sans-I/O core we use).
+#[tokio::test]
+async fn memory_returns_after_many_calls() {
+    let (p, desk) = desk().await;
+    let pid = p.svc.pid();
+    let one_call = || async {
+        let t = desk.new_call("two_way").await.unwrap();
+        let mut a = Party::join(config(&desk, &t.agent, 0.0)).await.unwrap();
+        let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
+        connected(&mut a).await;
+        connected(&mut c).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        a.leave().await;
+        c.leave().await;
+        desk.end(t.interaction_id).await.unwrap();
+    };
+    for _ in 0..5 {
+        one_call().await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let warm = rss_kib(pid);
+    for _ in 0..40 {
+        one_call().await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let after = rss_kib(pid);
+    assert_eq!(metric(&p, "media_peers").await, 0, "no peer left behind");
+    assert_eq!(metric(&p, "media_connections").await, 0, "no connection left behind");
+    let rooms = metric(&p, "media_rooms").await;
+    if rooms != 0 {
+        for l in p.svc.output().lines().filter(|l| l.contains("room") && !l.contains("\"request\"")) {
+            println!("{}", &l[..l.len().min(260)]);
+        }
+    }
+    assert_eq!(rooms, 0, "ended calls close their rooms");
+    let growth = after.saturating_sub(warm);
+    println!("RSS after warm-up {warm} KiB, after 40 more calls {after} KiB (+{growth} KiB)");
+    assert!(growth < 16 * 1024, "RSS grew by {growth} KiB over 40 calls");
+}
