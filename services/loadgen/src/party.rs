@@ -308,11 +308,9 @@ async fn run(
                         _ => {}
                     }
                 }
-                RTCMessage::RtcpPacket(_, packets) => {
-                    if keyframes::asks_for_keyframe(&packets) {
-                        lock(&stats).keyframe_requests += 1;
-                        keyframe_asked = true;
-                    }
+                RTCMessage::RtcpPacket(_, packets) if keyframes::asks_for_keyframe(&packets) => {
+                    lock(&stats).keyframe_requests += 1;
+                    keyframe_asked = true;
                 }
                 _ => {}
             }

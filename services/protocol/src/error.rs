@@ -96,6 +96,11 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::ServiceUnavailable,
         ErrorCode::InteractionNotFound,
+        ErrorCode::LinkNotFound,
+        ErrorCode::LinkExpired,
+        ErrorCode::InteractionEnded,
+        ErrorCode::ConsentRequired,
+        ErrorCode::MediaUnavailable,
         ErrorCode::Internal,
     ];
 
@@ -202,6 +207,11 @@ mod tests {
                 | ErrorCode::MethodNotAllowed
                 | ErrorCode::ServiceUnavailable
                 | ErrorCode::InteractionNotFound
+                | ErrorCode::LinkNotFound
+                | ErrorCode::LinkExpired
+                | ErrorCode::InteractionEnded
+                | ErrorCode::ConsentRequired
+                | ErrorCode::MediaUnavailable
                 | ErrorCode::Internal => {}
             }
         }
