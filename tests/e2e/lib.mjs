@@ -9,7 +9,7 @@ export const AGENT_LOGIN = process.env.VC_AGENT_LOGIN ?? 'agent1';
 export const AGENT_PASSWORD = process.env.VC_AGENT_PASSWORD ?? 'agent-pass-1';
 
 /** Chromium with fake camera and microphone (flags from NOTES-webrtc.md). */
-export async function launch(extraArgs = []) {
+export async function launch(extraArgs = [], { fakeUi = true } = {}) {
   return chromium.launch({
     executablePath: process.env.VC_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -22,7 +22,7 @@ export async function launch(extraArgs = []) {
       '--disable-component-update',
       '--disable-sync',
       '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
+      ...(fakeUi ? ['--use-fake-ui-for-media-stream'] : []),
       '--autoplay-policy=no-user-gesture-required',
       ...extraArgs,
     ],
@@ -30,8 +30,13 @@ export async function launch(extraArgs = []) {
 }
 
 /** A browser context (one person) with camera and microphone allowed. */
-export async function person(browser, { locale = 'en-US' } = {}) {
-  const context = await browser.newContext({ locale, permissions: ['camera', 'microphone'] });
+export async function person(browser, { locale = 'en-US', permissions = ['camera', 'microphone'] } = {}) {
+  const context = await browser.newContext({
+    locale,
+    permissions,
+    // Test platforms on HTTPS use a certificate generated at start.
+    ignoreHTTPSErrors: true,
+  });
   const page = await context.newPage();
   page.on('console', (m) => {
     if (process.env.VC_E2E_VERBOSE) console.log(`[${locale}] ${m.type()}: ${m.text()}`);

@@ -44,3 +44,36 @@ test('the client page speaks Russian to a Russian browser', async () => {
     await browser.close();
   }
 });
+
+test('a browser without WebRTC is told so', async () => {
+  const browser = await launch();
+  try {
+    const agent = await person(browser);
+    const url = await agentStartsCall(agent.page);
+    const client = await person(browser);
+    await client.page.addInitScript(() => {
+      delete window.RTCPeerConnection;
+      delete window.webkitRTCPeerConnection;
+    });
+    await client.page.goto(`${url}?lang=en`);
+    await visible(client.page, 'webrtc-unsupported');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a denied camera gets its own screen', async () => {
+  // No automatic "allow": the permission prompt is refused.
+  const browser = await launch([], { fakeUi: false });
+  try {
+    const agentBrowser = await launch();
+    const agent = await person(agentBrowser);
+    const url = await agentStartsCall(agent.page);
+    const client = await person(browser, { permissions: [] });
+    await client.page.goto(`${url}?lang=en`);
+    await visible(client.page, 'camera-denied');
+    await agentBrowser.close();
+  } finally {
+    await browser.close();
+  }
+});

@@ -76,3 +76,11 @@ async fn a_party_that_never_returns() {
     let p = platform(&[("VC_MEDIA__GRACE_SECS", "3")]).await;
     run_e2e(&p, "grace.test.mjs", &[("VC_GRACE_SECS", "3")]);
 }
+
+#[tokio::test]
+async fn a_call_over_https() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[("VC_HTTP__TLS_SELF_SIGNED", "true")]).await;
+    assert!(p.api().base.starts_with("https://"));
+    run_e2e(&p, "https.test.mjs", &[]);
+}

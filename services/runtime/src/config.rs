@@ -3,9 +3,9 @@
 //! `VC_<SECTION>__<KEY>=value` overrides `key` in `[section]` (nested
 //! sections add more `__`). A few well-known variables are shortcuts:
 //! `VC_HTTP_PORT` (`http.port`), `VC_DATA_DIR` (`data_dir`), `VC_ADMIN_LOGIN` /
-//! `VC_ADMIN_PASSWORD` (`auth.admin_login` / `auth.admin_password`) and
-//! `VC_MONGO_URI` (`mongo.uri`). Environment values are taken as strings and
-//! converted to the field's type, so a numeric password stays a string.
+//! `VC_ADMIN_PASSWORD` (`auth.admin_login` / `auth.admin_password`),
+//! `VC_MONGO_URI` (`mongo.uri`) and `VC_PUBLIC_URL` (`public_url`).
+//! Environment values are taken as strings and converted to the field's type, so a numeric password stays a string.
 //! Lists can be given in the environment as comma-separated strings.
 //!
 //! Every section rejects unknown keys, and every error names the offending key.
@@ -29,6 +29,7 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ("ADMIN_LOGIN", "auth.admin_login"),
     ("ADMIN_PASSWORD", "auth.admin_password"),
     ("MONGO_URI", "mongo.uri"),
+    ("PUBLIC_URL", "public_url"),
     ("CONFIG", ""),
 ];
 
@@ -205,6 +206,24 @@ pub struct HttpConfig {
     pub max_json_bytes: usize,
     /// When set, `/metrics` from a non-loopback peer needs `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
+    /// Serve HTTPS with this certificate chain (PEM) and key (PEM). In
+    /// production nginx usually terminates TLS instead.
+    pub tls_cert_file: Option<PathBuf>,
+    pub tls_key_file: Option<PathBuf>,
+    /// Serve HTTPS with a certificate generated at start (for trying calls
+    /// from phones on a LAN: browsers allow the camera only on HTTPS).
+    pub tls_self_signed: bool,
+    /// Names and addresses the generated certificate is for, besides
+    /// `localhost`, `127.0.0.1` and `host`.
+    #[serde(deserialize_with = "string_or_seq")]
+    pub tls_names: Vec<String>,
+}
+
+impl HttpConfig {
+    /// Whether this listener speaks HTTPS.
+    pub fn tls(&self) -> bool {
+        self.tls_self_signed || self.tls_cert_file.is_some()
+    }
 }
 
 impl Default for HttpConfig {
@@ -217,6 +236,10 @@ impl Default for HttpConfig {
             shutdown_timeout_secs: 6,
             max_json_bytes: 64 * 1024,
             metrics_token: None,
+            tls_cert_file: None,
+            tls_key_file: None,
+            tls_self_signed: false,
+            tls_names: Vec::new(),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod process;
 pub mod service;
 pub mod shutdown;
 pub mod telemetry;
+pub mod tls;
 
 pub use auth::{Caller, Staff, TokenVerifier};
 pub use bus::{Bus, BusError, Delivery, RemoteError, Subscription};

@@ -180,10 +180,14 @@ impl Server {
         let title = format!("VideoAssist ({})", runtime.name);
         let rt = runtime.clone();
         let svcs = services.clone();
-        let mut server = HttpServer::new(move || app(rt.clone(), svcs.clone(), extra.clone(), title.clone()))
+        let tls = crate::tls::server_config(&cfg).map_err(|e| StartError::Other(e.to_string()))?;
+        let server = HttpServer::new(move || app(rt.clone(), svcs.clone(), extra.clone(), title.clone()))
             .disable_signals()
-            .shutdown_timeout(cfg.shutdown_timeout_secs)
-            .bind((cfg.host, cfg.port))?;
+            .shutdown_timeout(cfg.shutdown_timeout_secs);
+        let mut server = match tls {
+            Some(tls) => server.bind_rustls_0_23((cfg.host, cfg.port), tls)?,
+            None => server.bind((cfg.host, cfg.port))?,
+        };
         if let Some(workers) = cfg.workers {
             server = server.workers(workers.max(1));
         }

@@ -158,7 +158,8 @@ impl Service {
                 });
             }
         }
-        let api = Api::new(&format!("http://127.0.0.1:{port}"));
+        let tls = options.env.iter().any(|(k, v)| k == "VC_HTTP__TLS_SELF_SIGNED" && v == "true");
+        let api = Api::new(&format!("{}://127.0.0.1:{port}", if tls { "https" } else { "http" }));
         Self { port, api, options, child, output }
     }
 
