@@ -11,7 +11,7 @@ case "$mode" in
   run)  apt_packages=() ;;
   # Chromium for the browser tests (driven by playwright-core, never by a
   # downloaded browser), Mosquitto for the bus tests against a real broker.
-  test) apt_packages=(mosquitto chromium) ;;
+  test) apt_packages=(mosquitto chromium coturn) ;;
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
 
@@ -26,8 +26,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # Packaged brokers must not hold the default ports on a machine others share.
-  if [[ " ${missing[*]} " == *" mosquitto "* ]] && command -v systemctl >/dev/null; then
-    $sudo_cmd systemctl disable --now mosquitto >/dev/null 2>&1 || true
+  if command -v systemctl >/dev/null; then
+    for service in mosquitto coturn; do
+      [[ " ${missing[*]} " == *" $service "* ]] && $sudo_cmd systemctl disable --now "$service" >/dev/null 2>&1 || true
+    done
   fi
 fi
 

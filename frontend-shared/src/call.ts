@@ -235,6 +235,8 @@ export class Call extends Emitter<CallEvents> {
     if (leg.pc) return;
     const pc = new RTCPeerConnection({
       iceServers: leg.access.ice_servers.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential })),
+      // `?relay=1`: media only through TURN (a diagnostic for networks that need it).
+      iceTransportPolicy: forceRelay() ? "relay" : "all",
     });
     leg.pc = pc;
     const local = this.opts.local;
@@ -483,4 +485,9 @@ export class Call extends Emitter<CallEvents> {
       this.emit("network", level);
     }
   }
+}
+
+/** Whether the page was opened with `?relay=1` (TURN only). */
+export function forceRelay(search: string = typeof location === "undefined" ? "" : location.search): boolean {
+  return new URLSearchParams(search).get("relay") === "1";
 }

@@ -25,6 +25,13 @@ test('a two-way call: video and audio both ways, mute seen, reload resumes, agen
     await receivesAudio(agent.page);
     await receivesAudio(client.page);
 
+    // A loopback call is a good connection, and the agent's indicator says so.
+    await agent.page.waitForFunction(
+      (sel) => document.querySelector(sel)?.dataset.level === 'good',
+      tid('network-quality'),
+      { timeout: 15000 },
+    );
+
     // The agent mutes: the client sees it; unmute: the sign goes away.
     await hidden(client.page, 'remote-audio-muted');
     await agent.page.click(tid('toggle-mic'));

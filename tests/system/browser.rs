@@ -84,3 +84,18 @@ async fn a_call_over_https() {
     assert!(p.api().base.starts_with("https://"));
     run_e2e(&p, "https.test.mjs", &[]);
 }
+
+#[tokio::test]
+async fn a_call_through_turn() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let coturn = vc_testkit::Coturn::start();
+    let url = format!("turn:127.0.0.1:{}?transport=udp", coturn.port);
+    let p = platform(&[
+        ("VC_SERVER__TURN__URLS", url.as_str()),
+        ("VC_SERVER__TURN__SECRET", coturn.secret.as_str()),
+    ])
+    .await;
+    run_e2e(&p, "turn.test.mjs", &[]);
+    let log = coturn.log();
+    assert!(log.contains("ALLOCATE") && log.contains("success"), "coturn relayed the call:\n{log}");
+}

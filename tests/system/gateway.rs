@@ -8,7 +8,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use vc_loadgen::{Desk, Party, PartyConfig, PartyStats};
+use vc_loadgen::{Desk, Party, PartyConfig, PartyStats, VideoCodec};
 use vc_protocol::media::MediaAccess;
 use vc_testkit::Platform;
 
@@ -27,6 +27,7 @@ fn config(desk: &Desk, access: &MediaAccess, drop_incoming: f64) -> PartyConfig 
         room_token: access.room_token.clone(),
         bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
         send_video: true,
+        video_codec: VideoCodec::Vp8,
         drop_incoming,
     }
 }
@@ -197,4 +198,127 @@ async fn memory_returns_after_many_calls() {
     let growth = after.saturating_sub(warm);
     println!("RSS after warm-up {warm} KiB, after 40 more calls {after} KiB (+{growth} KiB)");
     assert!(growth < 16 * 1024, "RSS grew by {growth} KiB over 40 calls");
+}
+
+/// Safari's codec: H.264 constrained baseline is negotiated and forwarded.
+#[tokio::test]
+async fn h264_is_negotiated_and_forwarded() {
+    let (_p, desk) = desk().await;
+    let t = desk.new_call("two_way").await.unwrap();
+    let h264 = |access| PartyConfig { video_codec: VideoCodec::H264, ..config(&desk, access, 0.0) };
+    let mut a = Party::join(h264(&t.agent)).await.unwrap();
+    let mut c = Party::join(h264(&t.client)).await.unwrap();
+    connected(&mut a).await;
+    connected(&mut c).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (a, c) = (a.leave().await, c.leave().await);
+    for (who, s) in [("agent", &a), ("client", &c)] {
+        assert!(s.received_video > 60, "{who} got {} H.264 packets", s.received_video);
+        assert_eq!(
+            s.video_payload_types.iter().copied().collect::<Vec<_>>(),
+            vec![102],
+            "{who}: H.264's payload type on its leg"
+        );
+    }
+}
+
+/// The gateway reports peers and media statistics on MQTT: here the
+/// all-in-one runs against an external broker (as in production), and the
+/// test listens on it.
+#[tokio::test]
+async fn peers_and_stats_are_reported_on_the_bus() {
+    use vc_protocol::media::MediaEventKind;
+    use vc_runtime::config::MqttConfig;
+    use vc_runtime::{Bus, Metrics};
+    let broker = vc_testkit::Mosquitto::start();
+    let ns = vc_testkit::unique_namespace();
+    let port = broker.port.to_string();
+    let p = Platform::start(&[
+        ("VC_BROKER__EMBEDDED", "false"),
+        ("VC_MQTT__PORT", port.as_str()),
+        ("VC_MQTT__NAMESPACE", ns.as_str()),
+        ("VC_MEDIA__STATS_INTERVAL_SECS", "1"),
+    ])
+    .await;
+    let observer = Bus::connect(
+        &MqttConfig { port: broker.port, namespace: ns.clone(), ..Default::default() },
+        "observer",
+        &Metrics::new().unwrap(),
+    )
+    .unwrap();
+    observer.ready();
+    let mut events = observer.subscribe(vc_protocol::topics::media::all_room_events()).await.unwrap();
+    let admin = p.admin_token().await;
+    p.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
+    let desk = Desk::sign_in(&p.api().base, "agent1", "agent-pass-1").await.unwrap();
+    let t = desk.new_call("two_way").await.unwrap();
+    let mut a = Party::join(config(&desk, &t.agent, 0.0)).await.unwrap();
+    let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
+    connected(&mut a).await;
+    connected(&mut c).await;
+
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(4);
+    while let Ok(Some(d)) = tokio::time::timeout_at(deadline, events.next()).await {
+        assert_eq!(d.body().room_id, t.interaction_id);
+        seen.push(d.body().event.clone());
+    }
+    a.leave().await;
+    c.leave().await;
+    for role in ["agent", "client"] {
+        assert!(
+            seen.iter()
+                .any(|e| matches!(e, MediaEventKind::PeerJoined { role: r, .. } if r.as_str() == role)),
+            "{role} joined"
+        );
+        assert!(
+            seen.iter()
+                .any(|e| matches!(e, MediaEventKind::PeerConnected { role: r, .. } if r.as_str() == role)),
+            "{role} connected"
+        );
+        assert!(seen.iter().any(|e| matches!(e, MediaEventKind::IceState { role: r, state } if r.as_str() == role && state == "connected")));
+    }
+    let stats: Vec<_> = seen
+        .iter()
+        .filter_map(|e| match e {
+            MediaEventKind::Stats { role, stats } => Some((role.as_str(), stats.clone())),
+            _ => None,
+        })
+        .collect();
+    assert!(stats.len() >= 4, "a report per peer per second: {}", stats.len());
+    let (_, last) = stats.iter().rev().find(|(r, _)| *r == "client").unwrap();
+    let video = last.inbound.iter().find(|t| t.kind == "video").unwrap();
+    assert!(video.bitrate_kbps > 400.0, "the client sends ~720 kbit/s of synthetic video: {video:?}");
+    assert!((25.0..=35.0).contains(&video.fps.unwrap()), "about 30 fps: {video:?}");
+    assert_eq!((video.width, video.height), (Some(640), Some(480)), "size read from the VP8 keyframes");
+    assert_eq!(video.packets_lost, 0);
+    let audio = last.inbound.iter().find(|t| t.kind == "audio").unwrap();
+    assert!(audio.packets > 50);
+    let out = last.outbound.iter().find(|t| t.kind == "video").unwrap();
+    assert!(out.bitrate_kbps > 400.0, "what the gateway sends the client: {out:?}");
+}
+
+/// A browser may offer again mid-call (tracks changed); the gateway answers
+/// on the same connection and media keeps flowing.
+#[tokio::test]
+async fn renegotiation_mid_call_keeps_media_flowing() {
+    let (_p, desk) = desk().await;
+    let t = desk.new_call("two_way").await.unwrap();
+    let mut a = Party::join(config(&desk, &t.agent, 0.0)).await.unwrap();
+    let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
+    connected(&mut a).await;
+    connected(&mut c).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    c.renegotiate();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while c.stats().answers < 2 {
+        assert!(tokio::time::Instant::now() < deadline, "no answer to the second offer");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let before = (a.stats().received_video, c.stats().received_video);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (a, c) = (a.leave().await, c.leave().await);
+    assert!(a.received_video > before.0 + 60, "the agent keeps receiving after the renegotiation");
+    assert!(c.received_video > before.1 + 60, "the client keeps receiving after the renegotiation");
+    assert!(c.connected, "still the same connection");
 }

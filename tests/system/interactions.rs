@@ -333,3 +333,49 @@ async fn the_control_channel_resumes_without_gaps_or_duplicates() {
         assert_eq!(ws.close_code(Duration::from_secs(5)).await, Some(1000));
     }
 }
+
+/// With TURN configured, each admission carries TURN with time-limited
+/// credentials in coturn's REST-API form: `username = <expiry>:<name>`,
+/// `credential = base64(HMAC-SHA1(secret, username))`.
+#[tokio::test]
+async fn media_admission_carries_stun_and_turn_credentials() {
+    use hmac::{Hmac, Mac};
+    let p = Platform::start(&[
+        ("VC_SERVER__STUN_URLS", "stun:stun.example.com:3478"),
+        ("VC_SERVER__TURN__URLS", "turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349"),
+        ("VC_SERVER__TURN__SECRET", "north"),
+        ("VC_SERVER__TURN__TTL_SECS", "600"),
+    ])
+    .await;
+    let admin = p.admin_token().await;
+    p.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
+    let agent = p.api().tokens("agent1", "agent-pass-1").await.0;
+    let created = p
+        .api()
+        .post("/api/interactions", Some(&agent), &json!({"video_mode": "two_way"}))
+        .await
+        .unwrap()
+        .body;
+    let id = created["id"].as_str().unwrap();
+    let r = p.api().post(&format!("/api/interactions/{id}/media"), Some(&agent), &json!({})).await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let servers = r.body["ice_servers"].as_array().unwrap();
+    assert_eq!(servers[0]["urls"], json!(["stun:stun.example.com:3478"]));
+    assert!(servers[0].get("username").is_none());
+    let turn = &servers[1];
+    assert_eq!(
+        turn["urls"],
+        json!(["turn:turn.example.com:3478?transport=udp", "turns:turn.example.com:5349"])
+    );
+    let username = turn["username"].as_str().unwrap();
+    let (expiry, name) = username.split_once(':').unwrap();
+    let expiry: u64 = expiry.parse().unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    assert!((now + 590..=now + 610).contains(&expiry), "expires in the configured 600 s: {expiry} vs {now}");
+    assert_eq!(name, format!("{id}-agent"));
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(b"north").unwrap();
+    mac.update(username.as_bytes());
+    let expected =
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, mac.finalize().into_bytes());
+    assert_eq!(turn["credential"], expected.as_str());
+}

@@ -7,4 +7,4 @@ pub mod desk;
 pub mod party;
 
 pub use desk::{Desk, Tickets};
-pub use party::{Party, PartyConfig, PartyStats};
+pub use party::{Party, PartyConfig, PartyStats, VideoCodec};

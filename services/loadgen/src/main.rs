@@ -71,6 +71,7 @@ async fn main() -> ExitCode {
             room_token: access.room_token.clone(),
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             send_video: true,
+            video_codec: Default::default(),
             drop_incoming: 0.0,
         };
         let (agent, client) = match (Party::join(cfg(&t.agent)).await, Party::join(cfg(&t.client)).await) {

@@ -15,7 +15,9 @@ use rtc::media_stream::MediaStreamTrack;
 use rtc::peer_connection::RTCPeerConnectionBuilder;
 use rtc::peer_connection::configuration::RTCConfigurationBuilder;
 use rtc::peer_connection::configuration::interceptor_registry::{configure_nack, configure_rtcp_reports};
-use rtc::peer_connection::configuration::media_engine::{MIME_TYPE_OPUS, MIME_TYPE_VP8, MediaEngine};
+use rtc::peer_connection::configuration::media_engine::{
+    MIME_TYPE_H264, MIME_TYPE_OPUS, MIME_TYPE_VP8, MediaEngine,
+};
 use rtc::peer_connection::event::{RTCPeerConnectionEvent, RTCTrackEvent};
 use rtc::peer_connection::message::{RTCMessage, TaggedRTCMessage};
 use rtc::peer_connection::sdp::RTCSessionDescription;
@@ -56,9 +58,19 @@ pub struct PartyConfig {
     /// Local address to bind the UDP socket to.
     pub bind: IpAddr,
     pub send_video: bool,
+    /// The video codec to offer and send (`VP8`, or `H264` as Safari prefers).
+    pub video_codec: VideoCodec,
     /// Share of incoming datagrams to drop once connected (simulated network
     /// loss, before decryption, as the network would).
     pub drop_incoming: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VideoCodec {
+    #[default]
+    Vp8,
+    /// Constrained baseline, packetization mode 1.
+    H264,
 }
 
 /// What a party saw, shared with whoever runs it.
@@ -72,8 +84,12 @@ pub struct PartyStats {
     pub received_video: u64,
     /// Distinct sequence numbers of received video, per SSRC.
     pub video_seqs: HashMap<u32, BTreeSet<u16>>,
+    /// Answers the gateway sent to our offers.
+    pub answers: u64,
     /// Keyframe requests (PLI/FIR) the gateway sent about our video.
     pub keyframe_requests: u64,
+    /// Payload types of the video that arrived.
+    pub video_payload_types: BTreeSet<u8>,
     /// Gateway addresses media came from.
     pub remote_addrs: HashSet<SocketAddr>,
     pub dropped_incoming: u64,
@@ -83,6 +99,8 @@ enum Control {
     Stop,
     /// Ask the gateway for a keyframe of the video we receive.
     RequestKeyframe,
+    /// Offer again (renegotiation) mid-call.
+    Renegotiate,
 }
 
 /// A running party. Dropping it (or `leave`) ends its connection.
@@ -119,6 +137,11 @@ impl Party {
         let _ = self.control.send(Control::RequestKeyframe);
     }
 
+    /// Sends a new offer on the running connection.
+    pub fn renegotiate(&self) {
+        let _ = self.control.send(Control::Renegotiate);
+    }
+
     /// Leaves the call (closes the connection and the signaling socket).
     pub async fn leave(self) -> PartyStats {
         let _ = self.control.send(Control::Stop);
@@ -127,7 +150,9 @@ impl Party {
     }
 }
 
-fn media_engine() -> Result<MediaEngine, rtc::shared::error::Error> {
+const H264_FMTP: &str = "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f";
+
+fn media_engine(video: VideoCodec) -> Result<MediaEngine, rtc::shared::error::Error> {
     let mut me = MediaEngine::default();
     me.register_codec(
         RTCRtpCodecParameters {
@@ -142,19 +167,23 @@ fn media_engine() -> Result<MediaEngine, rtc::shared::error::Error> {
         },
         RtpCodecKind::Audio,
     )?;
+    let (mime, fmtp, pt) = match video {
+        VideoCodec::Vp8 => (MIME_TYPE_VP8, "", 96),
+        VideoCodec::H264 => (MIME_TYPE_H264, H264_FMTP, 102),
+    };
     me.register_codec(
         RTCRtpCodecParameters {
             rtp_codec: RTCRtpCodec {
-                mime_type: MIME_TYPE_VP8.into(),
+                mime_type: mime.into(),
                 clock_rate: 90_000,
                 channels: 0,
-                sdp_fmtp_line: String::new(),
+                sdp_fmtp_line: fmtp.into(),
                 rtcp_feedback: vec![
                     RTCPFeedback { typ: "nack".into(), parameter: String::new() },
                     RTCPFeedback { typ: "nack".into(), parameter: "pli".into() },
                 ],
             },
-            payload_type: 96,
+            payload_type: pt,
         },
         RtpCodecKind::Video,
     )?;
@@ -197,6 +226,24 @@ fn vp8_payload(start: bool, key: bool, len: usize) -> Bytes {
     p.freeze()
 }
 
+/// An H.264 RTP payload (RFC 6184): an IDR or non-IDR slice split in FU-A
+/// fragments, `part` 0..=2.
+fn h264_payload(part: u8, key: bool, len: usize) -> Bytes {
+    let nal_type = if key { 5 } else { 1 };
+    let mut p = BytesMut::with_capacity(len);
+    p.extend_from_slice(&[0x7C]); // FU indicator: NRI 3, type 28 (FU-A)
+    let fu_header = match part {
+        0 => 0x80 | nal_type,
+        2 => 0x40 | nal_type,
+        _ => nal_type,
+    };
+    p.extend_from_slice(&[fu_header]);
+    while p.len() < len {
+        p.extend_from_slice(&[0xAA]);
+    }
+    p.freeze()
+}
+
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn send(ws: &mut Ws, msg: &SignalIn) -> Result<(), PartyError> {
@@ -231,7 +278,7 @@ async fn run(
     }
     let socket = UdpSocket::bind((cfg.bind, 0)).await?;
     let local_addr = socket.local_addr()?;
-    let mut me = media_engine()?;
+    let mut me = media_engine(cfg.video_codec)?;
     let registry = configure_rtcp_reports(configure_nack(Registry::new(), &mut me))
         .with(rtc::interceptor::Slot::from(keyframes::SLOT), keyframes::KeyframeRequests::default());
     let mut pc = RTCPeerConnectionBuilder::new()
@@ -242,8 +289,12 @@ async fn run(
     let (audio_ssrc, video_ssrc): (u32, u32) = (rand::random(), rand::random());
     let audio_sender =
         pc.add_track(track(RtpCodecKind::Audio, "audio", audio_ssrc, MIME_TYPE_OPUS, 48_000, 2))?;
+    let (video_mime, video_pt) = match cfg.video_codec {
+        VideoCodec::Vp8 => (MIME_TYPE_VP8, 96u8),
+        VideoCodec::H264 => (MIME_TYPE_H264, 102u8),
+    };
     let video_sender =
-        pc.add_track(track(RtpCodecKind::Video, "video", video_ssrc, MIME_TYPE_VP8, 90_000, 0))?;
+        pc.add_track(track(RtpCodecKind::Video, "video", video_ssrc, video_mime, 90_000, 0))?;
     let host = CandidateHostConfig {
         base_config: CandidateConfig {
             network: "udp".into(),
@@ -300,6 +351,7 @@ async fn run(
                         Some(RtpCodecKind::Audio) => s.received_audio += 1,
                         Some(RtpCodecKind::Video) => {
                             s.received_video += 1;
+                            s.video_payload_types.insert(packet.header.payload_type);
                             s.video_seqs
                                 .entry(packet.header.ssrc)
                                 .or_default()
@@ -330,11 +382,20 @@ async fn run(
                         let _ = r.write_rtcp(Instant::now(), vec![Box::new(PictureLossIndication { sender_ssrc: 0, media_ssrc: ssrc })]);
                     }
                 }
+                Some(Control::Renegotiate) => {
+                    let offer = pc.create_offer(None)?;
+                    pc.set_local_description(Instant::now(), offer)?;
+                    let sdp = pc.local_description().map(|d| d.sdp.clone()).unwrap_or_default();
+                    send(&mut ws, &SignalIn::Offer { sdp }).await?;
+                }
                 Some(Control::Stop) | None => break,
             },
             msg = ws.next() => match msg {
                 Some(Ok(Message::Text(t))) => match serde_json::from_str::<SignalOut>(&t) {
-                    Ok(SignalOut::Answer { sdp }) => pc.set_remote_description(Instant::now(), RTCSessionDescription::answer(sdp)?)?,
+                    Ok(SignalOut::Answer { sdp }) => {
+                        pc.set_remote_description(Instant::now(), RTCSessionDescription::answer(sdp)?)?;
+                        lock(&stats).answers += 1;
+                    }
                     Ok(SignalOut::Offer { sdp }) => {
                         pc.set_remote_description(Instant::now(), RTCSessionDescription::offer(sdp)?)?;
                         let answer = pc.create_answer(None)?;
@@ -388,8 +449,11 @@ async fn run(
                 keyframe_asked = false;
                 for i in 0..3u8 {
                     let packet = rtp::Packet {
-                        header: rtp::header::Header { version: 2, payload_type: 96, sequence_number: v_seq, timestamp: v_ts, ssrc: video_ssrc, marker: i == 2, ..Default::default() },
-                        payload: vp8_payload(i == 0, key, 1000),
+                        header: rtp::header::Header { version: 2, payload_type: video_pt, sequence_number: v_seq, timestamp: v_ts, ssrc: video_ssrc, marker: i == 2, ..Default::default() },
+                        payload: match cfg.video_codec {
+                            VideoCodec::Vp8 => vp8_payload(i == 0, key, 1000),
+                            VideoCodec::H264 => h264_payload(i, key, 1000),
+                        },
                     };
                     v_seq = v_seq.wrapping_add(1);
                     if let Some(mut s) = pc.rtp_sender(video_sender)

@@ -11,7 +11,7 @@ mod process;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 pub use api::{Api, Reply};
@@ -350,5 +350,67 @@ impl JsonSocket {
                 Err(_) => return None,
             }
         }
+    }
+}
+
+/// A coturn TURN server on loopback with time-limited credentials
+/// (`use-auth-secret`), relaying to loopback peers.
+pub struct Coturn {
+    pub port: u16,
+    pub secret: String,
+    child: Child,
+    log: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Coturn {
+    pub fn start() -> Self {
+        let port = free_port();
+        let secret = uuid::Uuid::new_v4().simple().to_string();
+        let mut cmd = Command::new("turnserver");
+        cmd.args([
+            "-n",
+            "--listening-ip=127.0.0.1",
+            "--relay-ip=127.0.0.1",
+            &format!("--listening-port={port}"),
+            "--min-port=40000",
+            "--max-port=60000",
+            "--use-auth-secret",
+            &format!("--static-auth-secret={secret}"),
+            "--realm=videoassist",
+            "--allow-loopback-peers",
+            "--fingerprint",
+            "--no-tls",
+            "--no-dtls",
+            "--no-cli",
+            "--log-file=stdout",
+            "--simple-log",
+            "--verbose",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+        let mut child = Child::spawn("turnserver", cmd);
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        if let Some(out) = child.take_stdout() {
+            let sink = log.clone();
+            std::thread::spawn(move || {
+                use std::io::BufRead;
+                for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                    sink.lock().unwrap().push(line);
+                }
+            });
+        }
+        // coturn listens on UDP (and TCP on the same port).
+        assert!(wait_for_port(port, Duration::from_secs(10)), "coturn did not start");
+        Self { port, secret, child, log }
+    }
+
+    /// What coturn logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 }
