@@ -36,6 +36,17 @@ async fn connected(party: &mut Party) {
     assert!(party.connected(Duration::from_secs(10)).await, "media did not come up");
 }
 
+/// A new interaction with both parties connected (the agent's network drops
+/// `agent_loss` of what comes in).
+async fn call(desk: &Desk, agent_loss: f64) -> (vc_loadgen::Tickets, Party, Party) {
+    let t = desk.new_call("two_way").await.unwrap();
+    let mut a = Party::join(config(desk, &t.agent, agent_loss)).await.unwrap();
+    let mut c = Party::join(config(desk, &t.client, 0.0)).await.unwrap();
+    connected(&mut a).await;
+    connected(&mut c).await;
+    (t, a, c)
+}
+
 /// Share of the sequence-number range of a stream that arrived.
 fn coverage(stats: &PartyStats) -> f64 {
     stats
@@ -71,11 +82,7 @@ async fn calls_share_one_udp_port_and_media_flows_both_ways() {
     let (_p, desk) = desk().await;
     let mut parties = Vec::new();
     for _ in 0..3 {
-        let t = desk.new_call("two_way").await.unwrap();
-        let mut a = Party::join(config(&desk, &t.agent, 0.0)).await.unwrap();
-        let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
-        connected(&mut a).await;
-        connected(&mut c).await;
+        let (t, a, c) = call(&desk, 0.0).await;
         parties.push((t.interaction_id, a, c));
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -118,11 +125,7 @@ async fn lost_packets_are_retransmitted() {
 #[tokio::test]
 async fn keyframe_requests_reach_the_sender() {
     let (_p, desk) = desk().await;
-    let t = desk.new_call("two_way").await.unwrap();
-    let mut a = Party::join(config(&desk, &t.agent, 0.0)).await.unwrap();
-    let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
-    connected(&mut a).await;
-    connected(&mut c).await;
+    let (_, a, c) = call(&desk, 0.0).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let before = c.stats().keyframe_requests;
     a.request_keyframe();
@@ -138,11 +141,7 @@ async fn keyframe_requests_reach_the_sender() {
 #[tokio::test]
 async fn a_rejoining_party_continues_the_same_stream() {
     let (_p, desk) = desk().await;
-    let t = desk.new_call("two_way").await.unwrap();
-    let mut a = Party::join(config(&desk, &t.agent, 0.0)).await.unwrap();
-    let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
-    connected(&mut a).await;
-    connected(&mut c).await;
+    let (t, a, c) = call(&desk, 0.0).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     // The client reloads: a new connection with new SSRCs and numbering.
     c.leave().await;
@@ -166,11 +165,7 @@ async fn memory_returns_after_many_calls() {
     let (p, desk) = desk().await;
     let pid = p.svc.pid();
     let one_call = || async {
-        let t = desk.new_call("two_way").await.unwrap();
-        let mut a = Party::join(config(&desk, &t.agent, 0.0)).await.unwrap();
-        let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
-        connected(&mut a).await;
-        connected(&mut c).await;
+        let (t, a, c) = call(&desk, 0.0).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         a.leave().await;
         c.leave().await;
@@ -251,11 +246,7 @@ async fn peers_and_stats_are_reported_on_the_bus() {
     let admin = p.admin_token().await;
     p.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
     let desk = Desk::sign_in(&p.api().base, "agent1", "agent-pass-1").await.unwrap();
-    let t = desk.new_call("two_way").await.unwrap();
-    let mut a = Party::join(config(&desk, &t.agent, 0.0)).await.unwrap();
-    let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
-    connected(&mut a).await;
-    connected(&mut c).await;
+    let (t, a, c) = call(&desk, 0.0).await;
 
     let mut seen = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(4);
@@ -303,11 +294,7 @@ async fn peers_and_stats_are_reported_on_the_bus() {
 #[tokio::test]
 async fn renegotiation_mid_call_keeps_media_flowing() {
     let (_p, desk) = desk().await;
-    let t = desk.new_call("two_way").await.unwrap();
-    let mut a = Party::join(config(&desk, &t.agent, 0.0)).await.unwrap();
-    let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
-    connected(&mut a).await;
-    connected(&mut c).await;
+    let (_, a, c) = call(&desk, 0.0).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     c.renegotiate();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);

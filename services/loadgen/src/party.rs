@@ -28,15 +28,14 @@ use rtc::peer_connection::transport::{
 use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
 use rtc::rtp;
 use rtc::rtp_transceiver::rtp_sender::{
-    RTCPFeedback, RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCodingParameters, RTCRtpEncodingParameters,
-    RtpCodecKind,
+    RTCRtpCodec, RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind,
 };
 use rtc::sansio::Protocol;
 use rtc::shared::{TaggedBytesMut, TransportContext, TransportProtocol};
 use tokio::net::UdpSocket;
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message;
-use vc_media::forward::keyframes;
+use vc_media::forward::{codecs, keyframes};
 use vc_protocol::media::{IceCandidate, SignalIn, SignalOut};
 
 #[derive(Debug, thiserror::Error)]
@@ -150,43 +149,14 @@ impl Party {
     }
 }
 
-const H264_FMTP: &str = "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f";
-
 fn media_engine(video: VideoCodec) -> Result<MediaEngine, rtc::shared::error::Error> {
     let mut me = MediaEngine::default();
-    me.register_codec(
-        RTCRtpCodecParameters {
-            rtp_codec: RTCRtpCodec {
-                mime_type: MIME_TYPE_OPUS.into(),
-                clock_rate: 48_000,
-                channels: 2,
-                sdp_fmtp_line: "minptime=10;useinbandfec=1".into(),
-                rtcp_feedback: vec![],
-            },
-            payload_type: 111,
-        },
-        RtpCodecKind::Audio,
-    )?;
-    let (mime, fmtp, pt) = match video {
-        VideoCodec::Vp8 => (MIME_TYPE_VP8, "", 96),
-        VideoCodec::H264 => (MIME_TYPE_H264, H264_FMTP, 102),
+    me.register_codec(codecs::opus(), RtpCodecKind::Audio)?;
+    let video = match video {
+        VideoCodec::Vp8 => codecs::vp8(codecs::client_video_feedback()),
+        VideoCodec::H264 => codecs::h264(codecs::client_video_feedback()),
     };
-    me.register_codec(
-        RTCRtpCodecParameters {
-            rtp_codec: RTCRtpCodec {
-                mime_type: mime.into(),
-                clock_rate: 90_000,
-                channels: 0,
-                sdp_fmtp_line: fmtp.into(),
-                rtcp_feedback: vec![
-                    RTCPFeedback { typ: "nack".into(), parameter: String::new() },
-                    RTCPFeedback { typ: "nack".into(), parameter: "pli".into() },
-                ],
-            },
-            payload_type: pt,
-        },
-        RtpCodecKind::Video,
-    )?;
+    me.register_codec(video, RtpCodecKind::Video)?;
     Ok(me)
 }
 
@@ -290,8 +260,8 @@ async fn run(
     let audio_sender =
         pc.add_track(track(RtpCodecKind::Audio, "audio", audio_ssrc, MIME_TYPE_OPUS, 48_000, 2))?;
     let (video_mime, video_pt) = match cfg.video_codec {
-        VideoCodec::Vp8 => (MIME_TYPE_VP8, 96u8),
-        VideoCodec::H264 => (MIME_TYPE_H264, 102u8),
+        VideoCodec::Vp8 => (MIME_TYPE_VP8, codecs::VP8_PT),
+        VideoCodec::H264 => (MIME_TYPE_H264, codecs::H264_PT),
     };
     let video_sender =
         pc.add_track(track(RtpCodecKind::Video, "video", video_ssrc, video_mime, 90_000, 0))?;
@@ -433,7 +403,7 @@ async fn run(
             }
             _ = audio_tick.tick(), if connected => {
                 let packet = rtp::Packet {
-                    header: rtp::header::Header { version: 2, payload_type: 111, sequence_number: a_seq, timestamp: a_ts, ssrc: audio_ssrc, ..Default::default() },
+                    header: rtp::header::Header { version: 2, payload_type: codecs::OPUS_PT, sequence_number: a_seq, timestamp: a_ts, ssrc: audio_ssrc, ..Default::default() },
                     payload: Bytes::from(vec![0x55u8; 80]),
                 };
                 a_seq = a_seq.wrapping_add(1);

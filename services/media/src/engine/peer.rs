@@ -12,9 +12,7 @@ use rtc::peer_connection::configuration::RTCConfigurationBuilder;
 use rtc::peer_connection::configuration::interceptor_registry::{
     configure_nack, configure_rtcp_reports, configure_twcc_receiver_only,
 };
-use rtc::peer_connection::configuration::media_engine::{
-    MIME_TYPE_H264, MIME_TYPE_OPUS, MIME_TYPE_VP8, MediaEngine,
-};
+use rtc::peer_connection::configuration::media_engine::{MIME_TYPE_OPUS, MIME_TYPE_VP8, MediaEngine};
 use rtc::peer_connection::configuration::setting_engine::SettingEngineBuilder;
 use rtc::peer_connection::sdp::RTCSessionDescription;
 use rtc::peer_connection::transport::{
@@ -23,8 +21,7 @@ use rtc::peer_connection::transport::{
 use rtc::peer_connection::{RTCPeerConnection, RTCPeerConnectionBuilder};
 use rtc::rtp_transceiver::RTCRtpSenderId;
 use rtc::rtp_transceiver::rtp_sender::{
-    RTCPFeedback, RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCodingParameters, RTCRtpEncodingParameters,
-    RtpCodecKind,
+    RTCRtpCodec, RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind,
 };
 use rtc::sansio::Protocol;
 use rtc::shared::error::Error as RtcError;
@@ -34,8 +31,8 @@ use vc_protocol::media::{IceCandidate, SignalOut};
 use vc_protocol::{InteractionId, PeerId};
 
 use super::stats::StreamCounters;
-use crate::forward::keyframes;
 use crate::forward::rewriter::StreamRewriter;
+use crate::forward::{codecs, keyframes};
 
 /// Audio or video.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -119,59 +116,12 @@ fn random_token(len: usize) -> String {
     (0..len).map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char).collect()
 }
 
-/// The codecs the gateway negotiates: Opus; VP8 and H.264 constrained
-/// baseline (Safari). No RTX: senders retransmit on the primary stream, which
-/// is what the gateway forwards.
+/// The codecs the gateway negotiates (see `forward::codecs`).
 fn media_engine() -> Result<MediaEngine, RtcError> {
     let mut me = MediaEngine::default();
-    let video_feedback = || {
-        vec![
-            RTCPFeedback { typ: "goog-remb".into(), parameter: String::new() },
-            RTCPFeedback { typ: "ccm".into(), parameter: "fir".into() },
-            RTCPFeedback { typ: "nack".into(), parameter: String::new() },
-            RTCPFeedback { typ: "nack".into(), parameter: "pli".into() },
-        ]
-    };
-    me.register_codec(
-        RTCRtpCodecParameters {
-            rtp_codec: RTCRtpCodec {
-                mime_type: MIME_TYPE_OPUS.into(),
-                clock_rate: 48_000,
-                channels: 2,
-                sdp_fmtp_line: "minptime=10;useinbandfec=1".into(),
-                rtcp_feedback: vec![],
-            },
-            payload_type: 111,
-        },
-        RtpCodecKind::Audio,
-    )?;
-    me.register_codec(
-        RTCRtpCodecParameters {
-            rtp_codec: RTCRtpCodec {
-                mime_type: MIME_TYPE_VP8.into(),
-                clock_rate: 90_000,
-                channels: 0,
-                sdp_fmtp_line: String::new(),
-                rtcp_feedback: video_feedback(),
-            },
-            payload_type: 96,
-        },
-        RtpCodecKind::Video,
-    )?;
-    me.register_codec(
-        RTCRtpCodecParameters {
-            rtp_codec: RTCRtpCodec {
-                mime_type: MIME_TYPE_H264.into(),
-                clock_rate: 90_000,
-                channels: 0,
-                sdp_fmtp_line: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"
-                    .into(),
-                rtcp_feedback: video_feedback(),
-            },
-            payload_type: 102,
-        },
-        RtpCodecKind::Video,
-    )?;
+    me.register_codec(codecs::opus(), RtpCodecKind::Audio)?;
+    me.register_codec(codecs::vp8(codecs::gateway_video_feedback()), RtpCodecKind::Video)?;
+    me.register_codec(codecs::h264(codecs::gateway_video_feedback()), RtpCodecKind::Video)?;
     Ok(me)
 }
 

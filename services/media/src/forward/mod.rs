@@ -2,6 +2,7 @@
 //! rewriting, codec inspection. Nothing here knows about HTTP, MQTT or
 //! MongoDB.
 
+pub mod codecs;
 pub mod demux;
 pub mod keyframes;
 pub mod rewriter;
