@@ -1,7 +1,7 @@
 // Generated from the Rust protocol crate (services/protocol) by
 // `VC_UPDATE_TS=1 cargo test -p vc-protocol`. Do not edit.
 
-export type ErrorCode = "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "token_revoked" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "forbidden" | "user_disabled" | "not_found" | "user_not_found" | "login_taken" | "last_admin" | "validation_failed" | "weak_password" | "too_many_attempts" | "payload_too_large" | "method_not_allowed" | "service_unavailable" | "interaction_not_found" | "link_not_found" | "link_expired" | "interaction_ended" | "consent_required" | "media_unavailable" | "internal";
+export type ErrorCode = "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "token_revoked" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "forbidden" | "user_disabled" | "not_found" | "user_not_found" | "login_taken" | "last_admin" | "validation_failed" | "weak_password" | "too_many_attempts" | "payload_too_large" | "method_not_allowed" | "service_unavailable" | "interaction_not_found" | "link_not_found" | "link_expired" | "interaction_ended" | "consent_required" | "media_unavailable" | "invalid_phone" | "contact_missing" | "channel_not_configured" | "delivery_not_found" | "internal";
 
 export type ErrorBody = { code: ErrorCode, message: string, };
 
@@ -45,6 +45,66 @@ export type ChangePasswordRequest = { current_password: string, new_password: st
 
 export type UserList = { items: Array<User>, total: number, };
 
+export type Channel = "sms" | "telegram" | "email" | "webhook";
+
+export type DeliveryStatus = "queued" | "awaiting_start" | "sent" | "delivered" | "failed";
+
+export type Language = "ru" | "en";
+
+export type FailureReason = "bad_credentials" | "no_money" | "invalid_number" | "undeliverable" | "forbidden" | "flood_limit" | "ip_blocked" | "expired" | "chat_not_found" | "bot_blocked" | "start_link_expired" | "rejected" | "provider_error" | "provider_unavailable" | "unknown_outcome" | "not_configured";
+
+export type SendLinkRequest = { channel: Channel, 
+/**
+ * Language of the message; default: Russian.
+ */
+language?: Language, };
+
+export type SendLinkAccepted = { delivery_id: string, status: DeliveryStatus, 
+/**
+ * For Telegram without a chat id: the link the client opens to start the bot.
+ */
+telegram_start_url?: string, };
+
+export type DeliveryAttempt = { n: number, at: string, 
+/**
+ * `sent`, `delivered`, `failed`, `retry` (a transient failure, tried
+ * again later) or `checked` (a status check after an unanswered send).
+ */
+outcome: string, provider_id?: string, error?: string, };
+
+export type Delivery = { id: string, interaction_id: string, channel: Channel, 
+/**
+ * Where it went: phone (E.164), e-mail, Telegram chat, or the webhook.
+ */
+to: string, status: DeliveryStatus, provider_id: string | null, 
+/**
+ * Why it failed.
+ */
+reason: FailureReason | null, 
+/**
+ * The provider's own words about the failure.
+ */
+detail: string | null, 
+/**
+ * Telegram awaiting Start: the `t.me` link the client opens.
+ */
+start_url: string | null, created_at: string, updated_at: string, attempts: Array<DeliveryAttempt>, };
+
+export type Channels = { sms: boolean, telegram: boolean, email: boolean, webhook: boolean, 
+/**
+ * The webhook button's caption (the customer's own channel).
+ */
+webhook_label: Localized, };
+
+export type LinkOpen = { at: string, user_agent: string | null, 
+/**
+ * A keyed hash of the client's IP address: equal for opens from one
+ * address, without keeping the address.
+ */
+ip_hash: string | null, };
+
+export type LinkOpens = { opens: Array<LinkOpen>, };
+
 export type VideoMode = "two_way" | "one_way";
 
 export type MaxQuality = "480p" | "720p" | "1080p" | "2160p";
@@ -55,7 +115,11 @@ export type Party = "agent" | "client";
 
 export type EndedBy = "agent" | "client" | "supervisor" | "system";
 
-export type EventKind = { "type": "created", by: string, } | { "type": "status", status: InteractionStatus, reason?: string, } | { "type": "link_opened" } | { "type": "consent_given" } | { "type": "link_renewed" } | { "type": "presence", party: Party, online: boolean, } | { "type": "media", party: Party, connected: boolean, } | { "type": "peer_media", party: Party, audio: boolean, video: boolean, } | { "type": "settings", video_mode: VideoMode, max_quality: MaxQuality, } | { "type": "connect_timing", ms: number, } | { "type": "ended", by: EndedBy, reason?: string, };
+export type EventKind = { "type": "created", by: string, } | { "type": "status", status: InteractionStatus, reason?: string, } | { "type": "link_opened" } | { "type": "consent_given" } | { "type": "link_renewed" } | { "type": "presence", party: Party, online: boolean, } | { "type": "media", party: Party, connected: boolean, } | { "type": "peer_media", party: Party, audio: boolean, video: boolean, } | { "type": "settings", video_mode: VideoMode, max_quality: MaxQuality, } | { "type": "connect_timing", ms: number, } | { "type": "delivery", delivery_id: string, channel: Channel, status: DeliveryStatus, reason?: FailureReason, detail?: string, 
+/**
+ * For a Telegram delivery awaiting Start: the link the client opens.
+ */
+start_url?: string, } | { "type": "ended", by: EndedBy, reason?: string, };
 
 export type InteractionEvent = { seq: number, at: string, event: EventKind, };
 

@@ -7,8 +7,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use vc_auth::AuthSettings;
 use vc_media::MediaSettings;
+use vc_msg::MsgSettings;
 use vc_runtime::config::{HttpConfig, LogConfig, MongoConfig, MqttConfig, TokenConfig};
 use vc_server::ServerSettings;
+use vc_surl::SurlSettings;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -29,6 +31,8 @@ pub struct Config {
     pub auth: AuthSettings,
     pub server: ServerSettings,
     pub media: MediaSettings,
+    pub surl: SurlSettings,
+    pub msg: MsgSettings,
     pub frontends: FrontendsConfig,
 }
 
@@ -47,6 +51,8 @@ impl Default for Config {
             auth: AuthSettings::default(),
             server: ServerSettings::default(),
             media: MediaSettings::default(),
+            surl: SurlSettings::default(),
+            msg: MsgSettings::default(),
             frontends: FrontendsConfig::default(),
         }
     }

@@ -13,9 +13,11 @@ use std::time::{Duration, Instant};
 
 use vc_auth::{Auth, FirstAdmin};
 use vc_media::Media;
+use vc_msg::Msg;
 use vc_runtime::service::Service;
 use vc_runtime::{Runtime, RuntimeConfig, Server, StartError};
 use vc_server::VcServer;
+use vc_surl::Surl;
 
 pub use crate::config::Config;
 use crate::local_mongo::LocalMongo;
@@ -92,8 +94,14 @@ async fn start_services(cfg: &Config) -> Result<(Server, Option<FirstAdmin>), St
     }
     let server = VcServer::start(&rt, &server_settings).await?;
     let media = Media::start(&rt, &cfg.media).await?;
+    let mut surl_settings = cfg.surl.clone();
+    if surl_settings.public_base_url.is_none() {
+        surl_settings.public_base_url = cfg.public_url.clone();
+    }
+    let surl = Surl::start(&rt, &surl_settings).await?;
+    let msg = Msg::start(&rt, &cfg.msg).await?;
     rt.bus.ready();
-    let services: Vec<Arc<dyn Service>> = vec![auth, server, media];
+    let services: Vec<Arc<dyn Service>> = vec![auth, server, media, surl, msg];
     let http = Server::start(rt, services, Some(frontends::routes(&cfg.frontends)))?;
     Ok((http, first_admin))
 }

@@ -68,6 +68,14 @@ pub enum ErrorCode {
     ConsentRequired,
     /// No media gateway answered.
     MediaUnavailable,
+    /// The phone number is not a valid number (it is normalised to E.164 when it is).
+    InvalidPhone,
+    /// The client has no contact for this channel (no phone for SMS, no e-mail, no Telegram).
+    ContactMissing,
+    /// This delivery channel is not configured on this platform.
+    ChannelNotConfigured,
+    /// No delivery with this id (or not one the caller may see).
+    DeliveryNotFound,
     /// Something went wrong on our side; the message carries a reference for the logs.
     Internal,
 }
@@ -101,6 +109,10 @@ impl ErrorCode {
         ErrorCode::InteractionEnded,
         ErrorCode::ConsentRequired,
         ErrorCode::MediaUnavailable,
+        ErrorCode::InvalidPhone,
+        ErrorCode::ContactMissing,
+        ErrorCode::ChannelNotConfigured,
+        ErrorCode::DeliveryNotFound,
         ErrorCode::Internal,
     ];
 
@@ -112,12 +124,12 @@ impl ErrorCode {
             Unauthorized | InvalidToken | TokenExpired | TokenRevoked | InvalidCredentials
             | RefreshTokenInvalid | RefreshTokenReused => 401,
             Forbidden | UserDisabled => 403,
-            NotFound | UserNotFound | InteractionNotFound | LinkNotFound => 404,
+            NotFound | UserNotFound | InteractionNotFound | LinkNotFound | DeliveryNotFound => 404,
             MethodNotAllowed => 405,
-            LoginTaken | LastAdmin | InteractionEnded => 409,
+            LoginTaken | LastAdmin | InteractionEnded | ChannelNotConfigured => 409,
             LinkExpired => 410,
             PayloadTooLarge => 413,
-            ValidationFailed | WeakPassword | ConsentRequired => 422,
+            ValidationFailed | WeakPassword | ConsentRequired | InvalidPhone | ContactMissing => 422,
             TooManyAttempts => 429,
             Internal => 500,
             ServiceUnavailable | MediaUnavailable => 503,
@@ -149,6 +161,10 @@ impl ErrorCode {
             MethodNotAllowed => "method_not_allowed",
             ServiceUnavailable => "service_unavailable",
             MediaUnavailable => "media_unavailable",
+            InvalidPhone => "invalid_phone",
+            ContactMissing => "contact_missing",
+            ChannelNotConfigured => "channel_not_configured",
+            DeliveryNotFound => "delivery_not_found",
             ConsentRequired => "consent_required",
             InteractionEnded => "interaction_ended",
             LinkExpired => "link_expired",
@@ -212,9 +228,13 @@ mod tests {
                 | ErrorCode::InteractionEnded
                 | ErrorCode::ConsentRequired
                 | ErrorCode::MediaUnavailable
+                | ErrorCode::InvalidPhone
+                | ErrorCode::ContactMissing
+                | ErrorCode::ChannelNotConfigured
+                | ErrorCode::DeliveryNotFound
                 | ErrorCode::Internal => {}
             }
         }
-        assert_eq!(seen.len(), 27);
+        assert_eq!(seen.len(), 31);
     }
 }

@@ -114,6 +114,10 @@ id_type!(
     /// One connection of a party to a media room (a new one on every rejoin).
     PeerId
 );
+id_type!(
+    /// One delivery of a client link (SMS, Telegram, e-mail, webhook).
+    DeliveryId
+);
 
 #[cfg(test)]
 mod tests {

@@ -149,6 +149,22 @@ pub enum EventKind {
     Settings { video_mode: VideoMode, max_quality: MaxQuality },
     /// Time from the client's join tap to the agent's first decoded frame.
     ConnectTiming { ms: i64 },
+    /// A delivery of the client link changed status.
+    Delivery {
+        delivery_id: crate::ids::DeliveryId,
+        channel: crate::msg::Channel,
+        status: crate::msg::DeliveryStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        reason: Option<crate::msg::FailureReason>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        detail: Option<String>,
+        /// For a Telegram delivery awaiting Start: the link the client opens.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        start_url: Option<String>,
+    },
     /// Who ended it.
     Ended {
         by: EndedBy,

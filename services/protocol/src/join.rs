@@ -9,7 +9,7 @@ use crate::ids::InteractionId;
 use crate::interaction::{InteractionStatus, MaxQuality, VideoMode};
 
 /// Text in the page's two languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
 pub struct Localized {
     pub ru: String,
     pub en: String,

@@ -13,9 +13,11 @@ pub mod ids;
 pub mod interaction;
 pub mod join;
 pub mod media;
+pub mod msg;
+pub mod surl;
 pub mod topics;
 mod typescript;
 
 pub use error::{ErrorBody, ErrorCode};
-pub use ids::{InteractionId, MessageId, PeerId, UserId};
+pub use ids::{DeliveryId, InteractionId, MessageId, PeerId, UserId};
 pub use typescript::typescript_bindings;

@@ -89,6 +89,47 @@ pub mod server {
     }
 }
 
+/// Topics owned by vc-surl.
+pub mod surl {
+    use super::*;
+    use crate::surl::{CreateShortLink, ShortLinkCreated, ShortLinkOpened};
+
+    /// vc-server asks for the short form of a client link.
+    pub fn create_link() -> Endpoint<CreateShortLink, ShortLinkCreated> {
+        Endpoint::new("surl.links.create", "v1/surl/links/create".into())
+    }
+
+    /// A short link was opened (vc-server moves the interaction to `waiting`).
+    pub fn link_opened() -> Topic<ShortLinkOpened> {
+        Topic::new("surl.links.opened", "v1/surl/links/opened".into())
+    }
+}
+
+/// Topics owned by vc-msg.
+pub mod msg {
+    use super::*;
+    use crate::msg::{
+        Channels, CreateDelivery, Delivery, DeliveryCreated, DeliveryStatusChanged, GetChannels, GetDelivery,
+    };
+
+    pub fn create_delivery() -> Endpoint<CreateDelivery, DeliveryCreated> {
+        Endpoint::new("msg.deliveries.create", "v1/msg/deliveries/create".into())
+    }
+
+    pub fn get_delivery() -> Endpoint<GetDelivery, Delivery> {
+        Endpoint::new("msg.deliveries.get", "v1/msg/deliveries/get".into())
+    }
+
+    pub fn channels() -> Endpoint<GetChannels, Channels> {
+        Endpoint::new("msg.channels.get", "v1/msg/channels/get".into())
+    }
+
+    /// Every status change of every delivery.
+    pub fn delivery_status() -> Topic<DeliveryStatusChanged> {
+        Topic::new("msg.deliveries.status", "v1/msg/deliveries/status".into())
+    }
+}
+
 /// Events appended to an interaction's log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InteractionEventMsg {

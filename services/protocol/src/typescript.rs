@@ -4,7 +4,7 @@
 
 use ts_rs::{Config, TS};
 
-use crate::{auth, control, error, interaction, join, media};
+use crate::{auth, control, error, interaction, join, media, msg, surl};
 
 fn decl<T: TS>(cfg: &Config) -> String {
     format!("export {}", T::decl(cfg))
@@ -26,6 +26,17 @@ pub fn typescript_bindings() -> String {
         decl::<auth::UpdateUserRequest>(&cfg),
         decl::<auth::ChangePasswordRequest>(&cfg),
         decl::<auth::UserList>(&cfg),
+        decl::<msg::Channel>(&cfg),
+        decl::<msg::DeliveryStatus>(&cfg),
+        decl::<msg::Language>(&cfg),
+        decl::<msg::FailureReason>(&cfg),
+        decl::<msg::SendLinkRequest>(&cfg),
+        decl::<msg::SendLinkAccepted>(&cfg),
+        decl::<msg::DeliveryAttempt>(&cfg),
+        decl::<msg::Delivery>(&cfg),
+        decl::<msg::Channels>(&cfg),
+        decl::<surl::LinkOpen>(&cfg),
+        decl::<surl::LinkOpens>(&cfg),
         decl::<interaction::VideoMode>(&cfg),
         decl::<interaction::MaxQuality>(&cfg),
         decl::<interaction::InteractionStatus>(&cfg),

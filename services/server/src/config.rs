@@ -23,6 +23,9 @@ pub struct ServerSettings {
     /// Shown on the client page until admins set branding.
     pub company_name: String,
     pub accent_color: String,
+    /// The country (ISO 3166 code) of phone numbers written without
+    /// `+<country code>`, e.g. `8 912 345-67-89` in Russia.
+    pub default_phone_region: String,
     pub consent_text: Localized,
 }
 
@@ -57,6 +60,7 @@ impl Default for ServerSettings {
             turn: TurnSettings::default(),
             company_name: "VideoAssist".into(),
             accent_color: "#1f6feb".into(),
+            default_phone_region: "RU".into(),
             consent_text: Localized {
                 ru: "Нажимая «Присоединиться», вы соглашаетесь на видеозвонок с оператором. Звонок может \
                      записываться для контроля качества обслуживания."
