@@ -1,6 +1,6 @@
-// The interaction panel: client details, the client link, live status and
-// presence, the settings, and the call (which starts as soon as the panel
-// opens an unfinished interaction: control channel + media join).
+// The interaction panel: client details, the client link and its delivery,
+// live status and presence, the settings, and the call (which starts as soon
+// as the panel opens an unfinished interaction: control channel + media join).
 
 import type {
   EventKind,
@@ -22,9 +22,10 @@ import { isFinished, statusLabel } from "@shared/labels";
 import { LocalMedia, MediaError } from "@shared/media";
 import { isMaxQuality, isVideoMode } from "@shared/quality";
 import { onFirstFrame, timingMark } from "@shared/timing";
+import { DeliveryBox } from "./deliverybox";
 import { LinkBox } from "./linkbox";
 import { qualitySelect, videoModeSelect } from "./options";
-import { links } from "./store";
+import { links, shortLinks } from "./store";
 
 /** How long to wait for the control channel's status after the gateway closed the room. */
 const END_CONFIRM_MS = 1_000;
@@ -58,6 +59,9 @@ export class InteractionPanel {
   private readonly statusLabelEl: HTMLElement;
   private readonly presenceEl: HTMLElement;
   private readonly linkBox: LinkBox;
+  private readonly deliveries: DeliveryBox;
+  /** Opened from the list (no event log, maybe no short link): read it in full. */
+  private readonly needsRead: boolean;
   private readonly modeSelect: HTMLSelectElement;
   private readonly qualitySelect: HTMLSelectElement;
   private readonly oneWayNote: HTMLElement;
@@ -74,6 +78,8 @@ export class InteractionPanel {
     this.quality = interaction.max_quality;
     this.clientOnline = interaction.presence.client;
     if (interaction.client_url) links.set(this.id, interaction.client_url);
+    if (interaction.short_url) shortLinks.set(this.id, interaction.short_url);
+    this.needsRead = interaction.events.length === 0;
 
     this.statusEl = el("span", { class: "status-value", testid: "interaction-status" });
     this.statusLabelEl = el("span", { class: "status-label", testid: "interaction-status-label" });
@@ -91,6 +97,16 @@ export class InteractionPanel {
     this.mediaError = el("p", { class: "error", testid: "camera-denied", attrs: { role: "alert" }, hidden: true });
     this.error = el("p", { class: "error", testid: "panel-error", attrs: { role: "alert" }, hidden: true });
     this.linkBox = new LinkBox(this.id, (text) => this.showError(text));
+    this.deliveries = new DeliveryBox(
+      this.id,
+      { phone: interaction.client_phone, email: interaction.client_email, telegram: interaction.client_telegram },
+      {
+        showError: (text) => this.showError(text),
+        clearError: () => show(this.error, false),
+        ended: () => this.setStatus(isFinished(this.status) ? this.status : "ended"),
+      },
+    );
+    this.deliveries.applyEvents(interaction.events);
 
     this.view = new CallView({
       remoteAudioMutedText: "panel.remoteAudioMuted",
@@ -116,6 +132,7 @@ export class InteractionPanel {
           this.presenceEl,
         ]),
         this.linkBox.root,
+        this.deliveries.root,
         el("div", { class: "row settings" }, [
           el("label", { class: "field" }, [el("span", { class: "field-label", text: t("new.videoMode") }), this.modeSelect]),
           el("label", { class: "field" }, [el("span", { class: "field-label", text: t("new.quality") }), this.qualitySelect]),
@@ -133,6 +150,8 @@ export class InteractionPanel {
 
   /** Starts the live part (control channel + call) unless the interaction is over. */
   start(): void {
+    this.deliveries.start();
+    if (this.needsRead) void this.readInteraction();
     if (isFinished(this.status)) {
       this.finish(this.status);
       return;
@@ -144,7 +163,21 @@ export class InteractionPanel {
   /** Leaves the interaction's live parts (the interaction itself goes on). */
   dispose(): void {
     this.disposed = true;
+    this.deliveries.dispose();
     this.stopLive();
+  }
+
+  /** The event log (past deliveries) and the short link, which the list view leaves out. */
+  private async readInteraction(): Promise<void> {
+    try {
+      const i = await api<Interaction>("GET", `/api/interactions/${encodeURIComponent(this.id)}`);
+      if (this.disposed) return;
+      if (i.short_url) shortLinks.set(this.id, i.short_url);
+      this.linkBox.refresh();
+      this.deliveries.applyEvents(i.events);
+    } catch (err) {
+      console.warn("could not read the interaction", errorText(err));
+    }
   }
 
   // ---- live: control channel ----
@@ -158,7 +191,9 @@ export class InteractionPanel {
     this.control = control;
     control.on("welcome", (w) => this.onWelcome(w));
     control.on("event", ({ event, live }) => {
-      if (live) this.onEvent(event.event);
+      // Delivery rows fold replayed events too (idempotent by seq).
+      if (event.event.type === "delivery") this.deliveries.applyEvent(event, live);
+      else if (live) this.onEvent(event.event);
     });
     control.on("error", (e) => console.warn(`control error ${e.code}: ${e.message}`));
     control.on("closed", ({ code }) => {
@@ -458,6 +493,7 @@ export class InteractionPanel {
     this.statusEl.dataset.status = this.status;
     setText(this.statusLabelEl, statusLabel(this.status));
     this.linkBox.setFinished(isFinished(this.status));
+    this.deliveries.setFinished(isFinished(this.status));
   }
 
   private renderPresence(): void {

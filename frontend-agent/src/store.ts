@@ -1,8 +1,10 @@
 // What the agent page keeps in sessionStorage: each interaction's client link
-// (the server returns it only when it is created or renewed) and the
-// interaction open in the panel, so a reload lands back in it.
+// (the server returns the long one only when it is created or renewed; the
+// short one comes with every read) and the interaction open in the panel, so
+// a reload lands back in it.
 
 const LINK_PREFIX = "va.agent.link.";
+const SHORT_PREFIX = "va.agent.short.";
 const CURRENT_KEY = "va.agent.current";
 
 function read(key: string): string | null {
@@ -25,6 +27,11 @@ function write(key: string, value: string | null): void {
 export const links = {
   get: (interactionId: string): string | null => read(LINK_PREFIX + interactionId),
   set: (interactionId: string, url: string): void => write(LINK_PREFIX + interactionId, url),
+};
+
+export const shortLinks = {
+  get: (interactionId: string): string | null => read(SHORT_PREFIX + interactionId),
+  set: (interactionId: string, url: string): void => write(SHORT_PREFIX + interactionId, url),
 };
 
 export const current = {

@@ -6,6 +6,7 @@ import { api, logout, type StaffSession } from "@shared/api";
 import { el, replaceChildren } from "@shared/dom";
 import { errorText } from "@shared/errors";
 import { t } from "@shared/i18n";
+import { forgetChannels } from "./channels";
 import { newInteractionForm } from "./form";
 import { InteractionPanel } from "./panel";
 import { RecentList } from "./recent";
@@ -22,6 +23,7 @@ export class Workspace {
     logoutButton.addEventListener("click", () => {
       this.closePanel();
       current.set(null);
+      forgetChannels();
       void logout().finally(onLogout);
     });
     this.recent = new RecentList((i) => this.open(i));

@@ -157,3 +157,37 @@ export async function visible(page, id, timeout = 15000) {
 export async function hidden(page, id, timeout = 15000) {
   await page.waitForSelector(tid(id), { state: 'hidden', timeout });
 }
+
+/** Signs the agent in through the console, in the UI language `lang`. */
+export async function agentSignsIn(page, { lang = 'en' } = {}) {
+  await page.goto(`${BASE}/agent/?lang=${lang}`);
+  await page.fill(tid('login-username'), AGENT_LOGIN);
+  await page.fill(tid('login-password'), AGENT_PASSWORD);
+  await page.click(tid('login-submit'));
+  await page.waitForSelector(tid('create-interaction'));
+}
+
+/** Creates an interaction from the console's form with the client's contacts; waits for its panel. */
+export async function agentCreates(page, { name, phone, email, telegram, mode = 'two_way' } = {}) {
+  if (name) await page.fill(tid('client-name'), name);
+  if (phone) await page.fill(tid('client-phone'), phone);
+  if (email) await page.fill(tid('client-email'), email);
+  if (telegram) await page.fill(tid('client-telegram'), telegram);
+  await page.selectOption(tid('video-mode'), mode);
+  await page.click(tid('create-interaction'));
+  await page.waitForSelector(tid('interaction-panel'));
+}
+
+/** Selector of the delivery rows (newest first), optionally of one channel / status. */
+export function deliveryRows({ channel, status, reason } = {}) {
+  let sel = `${tid('delivery-status')} ${tid('delivery')}`;
+  if (channel) sel += `[data-channel="${channel}"]`;
+  if (status) sel += `[data-status="${status}"]`;
+  if (reason) sel += `[data-reason="${reason}"]`;
+  return sel;
+}
+
+/** Waits until the console has learnt the channels and enables `send-<channel>`. */
+export async function sendEnabled(page, channel, timeout = 15000) {
+  await page.waitForSelector(`${tid(`send-${channel}`)}:not([disabled])`, { timeout });
+}

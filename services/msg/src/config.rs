@@ -260,8 +260,8 @@ impl Default for Templates {
             ),
             telegram_button: l("Присоединиться", "Join the call"),
             telegram_welcome: l(
-                "Здравствуйте! Здесь будут приходить ссылки на видеозвонки от {company}.",
-                "Hello! Links to video calls from {company} will arrive here.",
+                "Здравствуйте! Сюда будут приходить ссылки на видеозвонки с нашими операторами.",
+                "Hello! Links to video calls with our agents will arrive here.",
             ),
             email_subject: l(
                 "{company}: приглашение на видеозвонок",

@@ -206,7 +206,8 @@ pub struct Interaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub client_url: Option<String>,
-    /// The short form of the link (same rule as `client_url`).
+    /// The short link to the current client link (kept, so it can be sent
+    /// and copied again).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub short_url: Option<String>,

@@ -3,10 +3,12 @@
 
 pub mod config;
 mod control_ws;
+mod followers;
 mod handlers;
 mod hub;
 pub mod lifecycle;
 mod media_events;
+pub mod phone;
 mod state;
 pub mod store;
 
@@ -54,7 +56,11 @@ impl VcServer {
         // One instance applies each media event.
         let media = rt.bus.subscribe_shared("vc-server", topics::media::all_room_events()).await?;
         let follow = tokio::spawn(media_events::follow(state.clone().into_inner(), media));
-        Ok(Arc::new(Self { state, tasks: vec![fanout, follow] }))
+        let opens = rt.bus.subscribe_shared("vc-server", topics::surl::link_opened()).await?;
+        let opens = tokio::spawn(followers::link_opens(state.clone().into_inner(), opens));
+        let statuses = rt.bus.subscribe_shared("vc-server", topics::msg::delivery_status()).await?;
+        let statuses = tokio::spawn(followers::delivery_statuses(state.clone().into_inner(), statuses));
+        Ok(Arc::new(Self { state, tasks: vec![fanout, follow, opens, statuses] }))
     }
 }
 
@@ -67,6 +73,9 @@ impl Service for VcServer {
             .service(handlers::update::update_interaction)
             .service(handlers::end::end_interaction)
             .service(handlers::link::renew_link)
+            .service(handlers::send::send_link)
+            .service(handlers::deliveries::channels)
+            .service(handlers::deliveries::get_delivery)
             .service(handlers::media::media_access)
             .service(handlers::join_info::join_info)
             .service(handlers::join_post::join)

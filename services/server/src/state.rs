@@ -4,13 +4,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::HttpRequest;
 use base64::Engine;
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use vc_protocol::auth::Role;
 use vc_protocol::interaction::{InteractionEvent, MaxQuality, Party, VideoMode};
 use vc_protocol::media::{CloseRoom, IceServer, OpenRoom, RoomOpened, UpdateRoom};
+use vc_protocol::surl::CreateShortLink;
 use vc_protocol::topics::{self, InteractionEventMsg, IssueToken, IssuedToken, TokenGrant};
-use vc_protocol::{ErrorCode, InteractionId};
+use vc_protocol::{ErrorCode, InteractionId, UserId};
 use vc_runtime::{ApiError, Bus, Caller, Staff};
 
 use crate::config::ServerSettings;
@@ -25,7 +27,7 @@ pub struct ServerState {
 }
 
 /// How long vc-server waits for the gateway and vc-auth.
-const PEER_SERVICE_TIMEOUT: Duration = Duration::from_secs(3);
+pub const PEER_SERVICE_TIMEOUT: Duration = Duration::from_secs(3);
 
 pub fn not_found() -> ApiError {
     ApiError::new(ErrorCode::InteractionNotFound, "no such interaction")
@@ -99,6 +101,32 @@ impl ServerState {
             None => {
                 let info = req.connection_info();
                 format!("{}://{}", info.scheme(), info.host())
+            }
+        }
+    }
+
+    /// The short form of a client link from vc-surl; the long link itself
+    /// when vc-surl does not answer (the link still works, only longer).
+    pub async fn short_link(
+        &self,
+        id: InteractionId,
+        agent_id: UserId,
+        target_url: &str,
+        expires_at: DateTime<Utc>,
+        origin: &str,
+    ) -> String {
+        let req = CreateShortLink {
+            interaction_id: id,
+            agent_id,
+            target_url: target_url.to_owned(),
+            expires_at,
+            origin: origin.to_owned(),
+        };
+        match self.bus.request_with_timeout(&topics::surl::create_link(), &req, PEER_SERVICE_TIMEOUT).await {
+            Ok(created) => created.short_url,
+            Err(e) => {
+                tracing::warn!(interaction_id = %id, error = %e, "no short link; the long link is used");
+                target_url.to_owned()
             }
         }
     }

@@ -51,6 +51,11 @@ pub struct InteractionDoc {
     /// SHA-256 (hex) of the client link's token; the token itself is not kept.
     pub link_hash: String,
     pub link_expires_at: bson::DateTime,
+    /// The short link (vc-surl) to the current client link: kept so the
+    /// link can be sent again (SMS, e-mail, ...) and copied after a reload.
+    /// Equal to the long link when vc-surl did not answer.
+    #[serde(default)]
+    pub short_url: Option<String>,
     pub started_at: Option<bson::DateTime>,
     pub ended_at: Option<bson::DateTime>,
     pub end_reason: Option<String>,
@@ -86,7 +91,7 @@ impl InteractionDoc {
             end_reason: self.end_reason.clone(),
             presence: self.media,
             client_url: None,
-            short_url: None,
+            short_url: self.short_url.clone(),
             events: if with_events { self.events.clone() } else { Vec::new() },
         }
     }

@@ -118,6 +118,13 @@ impl From<BusError> for ApiError {
                 tracing::warn!(error = %e, "bus unavailable");
                 ApiError::unavailable("an internal service did not answer in time")
             }
+            // A service refused the request with one of our codes: pass it on.
+            BusError::Remote { code, message, .. }
+                if let Ok(code) =
+                    serde_json::from_value::<ErrorCode>(serde_json::Value::String(code.clone())) =>
+            {
+                ApiError::new(code, message)
+            }
             other => ApiError::internal(other),
         }
     }

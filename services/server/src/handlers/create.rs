@@ -10,11 +10,14 @@ use vc_protocol::interaction::{
 use vc_runtime::{ApiError, Staff};
 
 use super::{new_link_token, optional_text};
+use crate::phone;
 use crate::state::ServerState;
 use crate::store::{InteractionDoc, PeerMediaDoc, to_bson};
 
 /// Start an interaction: the answer carries the client's link (`client_url`),
-/// shown only now — the server keeps only its hash.
+/// shown only now — the server keeps only its hash — and its short form
+/// (`short_url`, also on later reads). `client_phone` is validated and
+/// stored in E.164 (422 `invalid_phone`).
 #[utoipa::path(
     tag = "interactions",
     security(("bearer" = [])),
@@ -23,7 +26,7 @@ use crate::store::{InteractionDoc, PeerMediaDoc, to_bson};
         (status = 201, body = Interaction),
         (status = 400, body = vc_protocol::ErrorBody),
         (status = 401, body = vc_protocol::ErrorBody),
-        (status = 422, description = "`validation_failed`", body = vc_protocol::ErrorBody),
+        (status = 422, description = "`validation_failed`, `invalid_phone`", body = vc_protocol::ErrorBody),
     )
 )]
 #[post("/api/interactions")]
@@ -35,7 +38,9 @@ pub async fn create_interaction(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let client_name = optional_text("client_name", body.client_name, 200)?;
-    let client_phone = optional_text("client_phone", body.client_phone, 32)?;
+    let client_phone = optional_text("client_phone", body.client_phone, 32)?
+        .map(|p| phone::normalize(&p, &state.cfg.default_phone_region))
+        .transpose()?;
     let client_email = optional_text("client_email", body.client_email, 254)?;
     if client_email.as_deref().is_some_and(|e| !e.contains('@')) {
         return Err(ApiError::validation("client_email: not an e-mail address"));
@@ -44,6 +49,10 @@ pub async fn create_interaction(
     let now = Utc::now();
     let (token, link_hash) = new_link_token();
     let id = InteractionId::new();
+    let link_expires_at = now + Duration::seconds(state.cfg.link_ttl_secs as i64);
+    let base = state.public_base(&req);
+    let client_url = format!("{base}/c/{token}");
+    let short_url = state.short_link(id, staff.id, &client_url, link_expires_at, &base).await;
     let events = vec![
         InteractionEvent { seq: 1, at: now, event: EventKind::Created { by: staff.id } },
         InteractionEvent {
@@ -68,7 +77,8 @@ pub async fn create_interaction(
         created_at: to_bson(now),
         updated_at: to_bson(now),
         link_hash,
-        link_expires_at: to_bson(now + Duration::seconds(state.cfg.link_ttl_secs as i64)),
+        link_expires_at: to_bson(link_expires_at),
+        short_url: Some(short_url),
         started_at: None,
         ended_at: None,
         end_reason: None,
@@ -86,8 +96,6 @@ pub async fn create_interaction(
     state.interactions.insert(&doc).await?;
     tracing::info!(interaction_id = %id, agent_id = %staff.id, video_mode = ?doc.video_mode, "interaction created");
     let mut view = doc.view(true);
-    let url = format!("{}/c/{token}", state.public_base(&req));
-    view.short_url = Some(url.clone());
-    view.client_url = Some(url);
+    view.client_url = Some(client_url);
     Ok(HttpResponse::Created().json(view))
 }

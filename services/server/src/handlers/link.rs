@@ -10,7 +10,7 @@ use super::new_link_token;
 use crate::state::{ServerState, ended, not_found};
 use crate::store::{Change, to_bson};
 
-/// A new client link; the previous one stops working at once.
+/// A new client link and short link; the previous ones stop working at once.
 #[utoipa::path(
     tag = "interactions",
     security(("bearer" = [])),
@@ -36,12 +36,17 @@ pub async fn renew_link(
     }
     let (token, hash) = new_link_token();
     let expires_at = Utc::now() + Duration::seconds(state.cfg.link_ttl_secs as i64);
+    let base = state.public_base(&req);
+    let client_url = format!("{base}/c/{token}");
+    // The new short link replaces the old one at vc-surl.
+    let short_url = state.short_link(id, current.agent_id, &client_url, expires_at, &base).await;
     let (_, changed) = state
         .commit(id, |doc| {
             (!doc.status.is_final()).then(|| {
                 Change::default()
                     .set("link_hash", hash.clone())
                     .set("link_expires_at", to_bson(expires_at))
+                    .set("short_url", short_url.clone())
                     .event(EventKind::LinkRenewed)
             })
         })
@@ -50,6 +55,5 @@ pub async fn renew_link(
     if !changed {
         return Err(ended());
     }
-    let url = format!("{}/c/{token}", state.public_base(&req));
-    Ok(web::Json(ClientLink { client_url: url.clone(), short_url: url, expires_at }))
+    Ok(web::Json(ClientLink { client_url, short_url, expires_at }))
 }

@@ -1,6 +1,7 @@
 //! One file per endpoint.
 
 pub mod create;
+pub mod deliveries;
 pub mod end;
 pub mod get;
 pub mod join_info;
@@ -8,6 +9,7 @@ pub mod join_post;
 pub mod link;
 pub mod list;
 pub mod media;
+pub mod send;
 pub mod update;
 
 use base64::Engine;

@@ -1,0 +1,68 @@
+//! What other services report about an interaction, applied to it: the
+//! short link was opened (vc-surl), a delivery changed status (vc-msg).
+//! Each message is acknowledged only after it was applied; applying one
+//! twice changes nothing.
+
+use std::sync::Arc;
+
+use vc_protocol::interaction::EventKind;
+use vc_protocol::msg::DeliveryStatusChanged;
+use vc_protocol::surl::ShortLinkOpened;
+use vc_runtime::{ApiError, Subscription};
+
+use crate::lifecycle;
+use crate::state::ServerState;
+use crate::store::Change;
+
+pub async fn link_opens(state: Arc<ServerState>, mut opens: Subscription<ShortLinkOpened>) {
+    while let Some(delivery) = opens.next().await {
+        if let Err(e) = link_opened(&state, delivery.body()).await {
+            tracing::warn!(error = %e, "short-link open not applied");
+        }
+        drop(delivery);
+    }
+}
+
+/// The client opened the short link: `created` → `waiting`.
+async fn link_opened(state: &ServerState, open: &ShortLinkOpened) -> Result<(), ApiError> {
+    state
+        .commit(open.interaction_id, |doc| {
+            lifecycle::on_link_opened(doc.status)
+                .map(|next| Change::default().event(EventKind::LinkOpened).status(next, None))
+        })
+        .await?;
+    Ok(())
+}
+
+pub async fn delivery_statuses(state: Arc<ServerState>, mut changes: Subscription<DeliveryStatusChanged>) {
+    while let Some(delivery) = changes.next().await {
+        if let Err(e) = delivery_status(&state, delivery.body()).await {
+            tracing::warn!(error = %e, "delivery status not applied");
+        }
+        drop(delivery);
+    }
+}
+
+/// Appends a `delivery` event (each status of a delivery once), which the
+/// agent's control channel shows live.
+async fn delivery_status(state: &ServerState, change: &DeliveryStatusChanged) -> Result<(), ApiError> {
+    state
+        .commit(change.interaction_id, |doc| {
+            let seen = doc.events.iter().any(|e| {
+                matches!(&e.event, EventKind::Delivery { delivery_id, status, .. }
+                    if *delivery_id == change.delivery_id && *status == change.status)
+            });
+            (!seen).then(|| {
+                Change::default().event(EventKind::Delivery {
+                    delivery_id: change.delivery_id,
+                    channel: change.channel,
+                    status: change.status,
+                    reason: change.reason,
+                    detail: change.detail.clone(),
+                    start_url: change.start_url.clone(),
+                })
+            })
+        })
+        .await?;
+    Ok(())
+}
