@@ -47,6 +47,17 @@ if [ ! -x .venv/bin/secantusd-py ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want"
   echo "$want" > "$stamp"
 fi
 
+# The tests' own Python packages (the SMTP sink), into the same .venv.
+if [ "$mode" = test ]; then
+  stamp=.venv/.requirements-test.sha256
+  want=$(sha256sum scripts/requirements-test.txt | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! .venv/bin/python -c 'import aiosmtpd' 2>/dev/null; then
+    echo "Installing the tests' Python packages into .venv"
+    .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements-test.txt
+    echo "$want" > "$stamp"
+  fi
+fi
+
 # The frontends (and the browser tests' playwright-core): one npm workspace.
 stamp=node_modules/.package-lock.sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)

@@ -132,7 +132,8 @@ export type Interaction = { id: string, status: InteractionStatus, agent_id: str
  */
 client_url?: string, 
 /**
- * The short form of the link (same rule as `client_url`).
+ * The short link to the current client link (kept, so it can be sent
+ * and copied again).
  */
 short_url?: string, events: Array<InteractionEvent>, };
 

@@ -99,3 +99,28 @@ async fn a_call_through_turn() {
     let log = coturn.log();
     assert!(log.contains("ALLOCATE") && log.contains("success"), "coturn relayed the call:\n{log}");
 }
+
+#[tokio::test]
+async fn the_agent_sends_an_sms_and_sees_it_delivered() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let smsc = vc_testkit::fakes::FakeSmsc::start("acme", "smsc-secret-1").await;
+    smsc.reject_phone("79990000003", 3);
+    let url = smsc.url();
+    let p = platform(&[
+        ("VC_MSG__SMS__API_URL", url.as_str()),
+        ("VC_MSG__SMS__LOGIN", "acme"),
+        ("VC_MSG__SMS__PASSWORD", "smsc-secret-1"),
+        ("VC_MSG__SMS__STATUS_INTERVAL_SECS", "1"),
+    ])
+    .await;
+    run_e2e(
+        &p,
+        "delivery.test.mjs",
+        &[("VC_SMS_OK_PHONE", "+79990000001"), ("VC_SMS_NO_MONEY_PHONE", "+79990000003")],
+    );
+    // What the agent saw is what the provider did.
+    let sent = smsc.sent();
+    assert!(sent.iter().any(|s| s.phone == "79990000001"), "{sent:?}");
+    assert!(!sent.iter().any(|s| s.phone == "79990000003"), "refused: nothing sent");
+    smsc.assert_no_violations();
+}

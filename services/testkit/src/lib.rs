@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+pub mod fakes;
 mod process;
 
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -251,6 +252,12 @@ impl Platform {
     pub const ADMIN_PASSWORD: &'static str = "admin-pass-123";
 
     pub async fn start(extra_env: &[(&str, &str)]) -> Self {
+        Self::start_on(free_port(), extra_env).await
+    }
+
+    /// Like [`Platform::start`], on a port chosen beforehand (for settings
+    /// that name the platform's own address, e.g. a webhook URL).
+    pub async fn start_on(port: u16, extra_env: &[(&str, &str)]) -> Self {
         let data_dir = tempfile::tempdir().unwrap();
         let mut opts = ProcessOptions::new("videoassist")
             .env("VC_MONGO_URI", shared_mongo_uri())
@@ -261,7 +268,7 @@ impl Platform {
         for (k, v) in extra_env {
             opts = opts.env(k, *v);
         }
-        let svc = Service::spawn(opts);
+        let svc = Service::spawn_on(opts, port);
         svc.wait_healthy(Duration::from_secs(30)).await;
         Self { svc, admin_login: "admin".into(), admin_password: Self::ADMIN_PASSWORD.into(), data_dir }
     }

@@ -42,6 +42,20 @@ fn secure_headers(path: &str, headers: &mut actix_web::http::header::HeaderMap) 
     }
 }
 
+/// Paths whose last segment works like a password (client links, short
+/// links, the join API) are logged without it.
+pub fn redact_path(path: &str) -> String {
+    const SECRET_TAIL: [&str; 3] = ["/c/", "/s/", "/api/join/"];
+    for prefix in SECRET_TAIL {
+        if let Some(rest) = path.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            return format!("{prefix}…");
+        }
+    }
+    path.to_owned()
+}
+
 /// Records request metrics and logs each request with structured fields.
 pub fn observe<S>(
     req: ServiceRequest,
@@ -54,7 +68,7 @@ where
 {
     let started = Instant::now();
     let method = req.method().to_string();
-    let path = req.path().to_owned();
+    let path = redact_path(req.path());
     let call = srv.call(req);
     async move {
         let mut res = call.await?;
@@ -73,5 +87,19 @@ where
             tracing::info!(%method, %path, %route, status, ms, "request");
         }
         Ok(res)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_path;
+
+    #[test]
+    fn link_secrets_stay_out_of_the_logs() {
+        assert_eq!(redact_path("/c/AbCdEf0123456789abcdef0123456789"), "/c/…");
+        assert_eq!(redact_path("/s/Xk7pQ2mZr9aB"), "/s/…");
+        assert_eq!(redact_path("/api/join/AbCdEf"), "/api/join/…");
+        assert_eq!(redact_path("/api/interactions/123"), "/api/interactions/123");
+        assert_eq!(redact_path("/c/"), "/c/");
     }
 }
