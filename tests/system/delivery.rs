@@ -103,6 +103,23 @@ impl Desk {
     async fn interaction(&self, id: &str) -> Value {
         self.p.api().get(&format!("/api/interactions/{id}"), Some(&self.agent)).await.unwrap().body
     }
+
+    /// The statuses the interaction's log shows for a delivery, once the
+    /// last one is `last` (vc-server appends them as vc-msg reports them).
+    async fn logged_statuses(&self, interaction: &str, delivery: &str, last: &str) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let of: Vec<String> = delivery_events(&self.interaction(interaction).await)
+                .into_iter()
+                .filter(|(d, _)| d == delivery)
+                .map(|(_, s)| s)
+                .collect();
+            if of.last().map(String::as_str) == Some(last) || Instant::now() > deadline {
+                return of;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
 }
 
 fn delivery_events(interaction: &Value) -> Vec<(String, String)> {
@@ -374,10 +391,7 @@ async fn telegram_by_start_link_then_by_the_remembered_chat() {
     assert!(messages[0].text.contains(&short_url), "{}", messages[0].text);
     assert_eq!(messages[0].buttons, vec![("Присоединиться".to_owned(), short_url.clone())]);
     assert_eq!(done["provider_id"].as_str().unwrap(), messages[0].message_id.to_string());
-    let statuses: Vec<String> = delivery_events(&d.interaction(created["id"].as_str().unwrap()).await)
-        .into_iter()
-        .map(|(_, s)| s)
-        .collect();
+    let statuses = d.logged_statuses(created["id"].as_str().unwrap(), delivery_id, "delivered").await;
     assert_eq!(statuses, ["awaiting_start", "queued", "delivered"]);
 
     // Next time the chat is known: straight out, and a rate limit is waited out.
@@ -611,9 +625,11 @@ async fn deliveries_go_on_after_the_platform_is_killed() {
     assert_eq!(hook.accepted().len(), 2, "each delivery acted on once");
 
     // The agent's log shows both deliveries' statuses, none lost.
-    let statuses: Vec<(String, String)> = delivery_events(&d.interaction(&id).await);
     for delivery in [&a, &b] {
-        let of: Vec<&str> = statuses.iter().filter(|(i, _)| i == delivery).map(|(_, s)| s.as_str()).collect();
-        assert_eq!(of, ["queued", "delivered"], "{delivery}");
+        assert_eq!(
+            d.logged_statuses(&id, delivery, "delivered").await,
+            ["queued", "delivered"],
+            "{delivery}"
+        );
     }
 }

@@ -134,15 +134,22 @@ async fn run(
     ping.tick().await;
     while !over {
         tokio::select! {
-            event = live.recv() => match event {
-                Ok(e) if e.seq > sent => {
-                    over = is_final(&e);
-                    sent = e.seq;
-                    if session.text(text(&ControlOut::Event { event: e })).await.is_err() {
+            batch = live.recv() => match batch {
+                Ok(batch) => {
+                    let mut failed = false;
+                    let from = sent;
+                    for e in batch.iter().filter(|e| e.seq > from) {
+                        over |= is_final(e);
+                        sent = e.seq;
+                        if session.text(text(&ControlOut::Event { event: e.clone() })).await.is_err() {
+                            failed = true;
+                            break;
+                        }
+                    }
+                    if failed {
                         break;
                     }
                 }
-                Ok(_) => {}
                 Err(RecvError::Lagged(_)) => {
                     // Too far behind the live feed: replay from the store.
                     match state.interactions.get(id).await {
@@ -194,12 +201,13 @@ async fn run(
             }
         }
     }
-    // Events committed together with the final status (e.g. `ended`) are
-    // already queued: deliver them before closing.
-    while let Ok(e) = live.try_recv() {
-        if e.seq > sent {
+    // Events committed after the final status (e.g. a late delivery
+    // report) that are already here: deliver them before closing.
+    while let Ok(batch) = live.try_recv() {
+        let from = sent;
+        for e in batch.iter().filter(|e| e.seq > from) {
             sent = e.seq;
-            if session.text(text(&ControlOut::Event { event: e })).await.is_err() {
+            if session.text(text(&ControlOut::Event { event: e.clone() })).await.is_err() {
                 break;
             }
         }

@@ -4,20 +4,24 @@
 //! instance sees events made by any other.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::broadcast;
 use vc_protocol::InteractionId;
 use vc_protocol::interaction::InteractionEvent;
 
+/// The events of one commit, delivered together: a status change and the
+/// events written with it (e.g. `ended`) reach a connection at once.
+pub type Batch = Arc<Vec<InteractionEvent>>;
+
 #[derive(Default)]
 pub struct Hub {
-    channels: Mutex<HashMap<InteractionId, broadcast::Sender<InteractionEvent>>>,
+    channels: Mutex<HashMap<InteractionId, broadcast::Sender<Batch>>>,
 }
 
 impl Hub {
     /// Events of `id` from now on.
-    pub fn subscribe(&self, id: InteractionId) -> broadcast::Receiver<InteractionEvent> {
+    pub fn subscribe(&self, id: InteractionId) -> broadcast::Receiver<Batch> {
         let mut map = self.channels.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         map.entry(id).or_insert_with(|| broadcast::channel(256).0).subscribe()
     }
@@ -25,9 +29,7 @@ impl Hub {
     pub fn deliver(&self, id: InteractionId, events: &[InteractionEvent]) {
         let mut map = self.channels.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(tx) = map.get(&id) {
-            for e in events {
-                let _ = tx.send(e.clone());
-            }
+            let _ = tx.send(Arc::new(events.to_vec()));
             if tx.receiver_count() == 0 {
                 map.remove(&id);
             }
