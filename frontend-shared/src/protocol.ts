@@ -1,7 +1,7 @@
 // Generated from the Rust protocol crate (services/protocol) by
 // `VC_UPDATE_TS=1 cargo test -p vc-protocol`. Do not edit.
 
-export type ErrorCode = "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "token_revoked" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "forbidden" | "user_disabled" | "not_found" | "user_not_found" | "login_taken" | "last_admin" | "validation_failed" | "weak_password" | "too_many_attempts" | "payload_too_large" | "method_not_allowed" | "service_unavailable" | "interaction_not_found" | "link_not_found" | "link_expired" | "interaction_ended" | "consent_required" | "media_unavailable" | "invalid_phone" | "contact_missing" | "channel_not_configured" | "delivery_not_found" | "internal";
+export type ErrorCode = "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "token_revoked" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "forbidden" | "user_disabled" | "not_found" | "user_not_found" | "login_taken" | "last_admin" | "validation_failed" | "weak_password" | "too_many_attempts" | "payload_too_large" | "method_not_allowed" | "service_unavailable" | "interaction_not_found" | "link_not_found" | "link_expired" | "interaction_ended" | "consent_required" | "media_unavailable" | "invalid_phone" | "contact_missing" | "channel_not_configured" | "delivery_not_found" | "message_too_long" | "file_too_large" | "storage_full" | "file_not_found" | "internal";
 
 export type ErrorBody = { code: ErrorCode, message: string, };
 
@@ -103,6 +103,52 @@ export type LinkOpen = { at: string, user_agent: string | null,
  */
 ip_hash: string | null, };
 
+export type FileInfo = { id: string, interaction_id: string, 
+/**
+ * The name the uploader gave (for display and download only; never a path).
+ */
+name: string, size: number, 
+/**
+ * Hex SHA-256 of the content.
+ */
+sha256: string, 
+/**
+ * Sniffed from the content, not taken from the uploader.
+ */
+content_type: string, uploaded_by: Party, 
+/**
+ * `GET /api/files/{id}/thumbnail` gives a small image.
+ */
+thumbnail: boolean, created_at: string, };
+
+export type ChatMessage = { id: string, 
+/**
+ * 1, 2, 3, ... per interaction, without gaps.
+ */
+seq: number, from: Party, 
+/**
+ * The sender's display name (the agent's name; the client's if known).
+ */
+author?: string, 
+/**
+ * Plain text (never HTML); empty for a file-only message.
+ */
+text: string, 
+/**
+ * An attached file (uploaded to vc-fileserver first).
+ */
+file?: FileInfo, at: string, };
+
+export type ReadMarks = { agent: number, client: number, };
+
+export type ChatHistory = { items: Array<ChatMessage>, 
+/**
+ * The last `seq` of the interaction's chat.
+ */
+last_seq: number, read: ReadMarks, };
+
+export type CollabMessage = { "t": "pointer", x: number, y: number, } | { "t": "click", x: number, y: number, } | { "t": "pointer_off" };
+
 export type LinkOpens = { opens: Array<LinkOpen>, };
 
 export type VideoMode = "two_way" | "one_way";
@@ -115,7 +161,11 @@ export type Party = "agent" | "client";
 
 export type EndedBy = "agent" | "client" | "supervisor" | "system";
 
-export type EventKind = { "type": "created", by: string, } | { "type": "status", status: InteractionStatus, reason?: string, } | { "type": "link_opened" } | { "type": "consent_given" } | { "type": "link_renewed" } | { "type": "presence", party: Party, online: boolean, } | { "type": "media", party: Party, connected: boolean, } | { "type": "peer_media", party: Party, audio: boolean, video: boolean, } | { "type": "settings", video_mode: VideoMode, max_quality: MaxQuality, } | { "type": "connect_timing", ms: number, } | { "type": "delivery", delivery_id: string, channel: Channel, status: DeliveryStatus, reason?: FailureReason, detail?: string, 
+export type EventKind = { "type": "created", by: string, } | { "type": "status", status: InteractionStatus, reason?: string, } | { "type": "link_opened" } | { "type": "consent_given" } | { "type": "link_renewed" } | { "type": "presence", party: Party, online: boolean, } | { "type": "media", party: Party, connected: boolean, } | { "type": "peer_media", party: Party, audio: boolean, video: boolean, 
+/**
+ * The video is a shared screen.
+ */
+screen: boolean, } | { "type": "settings", video_mode: VideoMode, max_quality: MaxQuality, } | { "type": "connect_timing", ms: number, } | { "type": "delivery", delivery_id: string, channel: Channel, status: DeliveryStatus, reason?: FailureReason, detail?: string, 
 /**
  * For a Telegram delivery awaiting Start: the link the client opens.
  */
@@ -171,7 +221,11 @@ export type JoinResponse = { client_token: string, interaction_id: string,
  */
 expires_in: number, };
 
-export type ControlIn = { "type": "hello", token: string, last_seq?: number, } | { "type": "ping" } | { "type": "media_state", audio: boolean, video: boolean, } | { "type": "timing", mark: TimingMark, at_ms: number, };
+export type ControlIn = { "type": "hello", token: string, last_seq?: number, 
+/**
+ * The last chat `seq` this page has; later messages follow the welcome.
+ */
+last_chat_seq?: number, } | { "type": "ping" } | { "type": "media_state", audio: boolean, video: boolean, screen?: boolean, } | { "type": "chat", client_msg_id: string, text?: string, file_id?: string, } | { "type": "chat_read", seq: number, } | { "type": "timing", mark: TimingMark, at_ms: number, };
 
 export type TimingMark = "join_tap" | "first_remote_frame";
 
@@ -179,9 +233,17 @@ export type InteractionSnapshot = { id: string, status: InteractionStatus, video
 /**
  * The other party's last announced microphone / camera state.
  */
-peer_audio: boolean, peer_video: boolean, };
+peer_audio: boolean, peer_video: boolean, 
+/**
+ * The other party's video is a shared screen.
+ */
+peer_screen: boolean, };
 
-export type ControlOut = { "type": "welcome", role: Party, interaction: InteractionSnapshot, last_seq: number, } | { "type": "event", event: InteractionEvent, } | { "type": "pong" } | { "type": "error", code: string, message: string, };
+export type ControlOut = { "type": "welcome", role: Party, interaction: InteractionSnapshot, last_seq: number, 
+/**
+ * The chat's last `seq` (messages after the hello's `last_chat_seq` follow).
+ */
+last_chat_seq: number, read: ReadMarks, } | { "type": "event", event: InteractionEvent, } | { "type": "pong" } | { "type": "chat", message: ChatMessage, } | { "type": "chat_ack", client_msg_id: string, message: ChatMessage, } | { "type": "chat_error", client_msg_id: string, code: string, message: string, } | { "type": "chat_read", party: Party, seq: number, } | { "type": "error", code: string, message: string, };
 
 export type IceServer = { urls: Array<string>, username?: string, credential?: string, };
 

@@ -19,11 +19,36 @@ pub enum ControlIn {
         #[serde(default)]
         #[ts(optional)]
         last_seq: Option<u64>,
+        /// The last chat `seq` this page has; later messages follow the welcome.
+        #[serde(default)]
+        #[ts(optional)]
+        last_chat_seq: Option<u64>,
     },
     /// Keep-alive; answered with `pong`.
     Ping,
-    /// This party's microphone / camera state, shown to the other party.
-    MediaState { audio: bool, video: bool },
+    /// This party's microphone / camera state, shown to the other party;
+    /// `screen`: its video is a shared screen rather than the camera.
+    MediaState {
+        audio: bool,
+        video: bool,
+        #[serde(default)]
+        #[ts(optional)]
+        screen: Option<bool>,
+    },
+    /// A chat message (text up to 4 KB, and/or a file uploaded before).
+    /// `client_msg_id` (chosen by the page, unique per message) makes a
+    /// resend after a lost acknowledgement harmless.
+    Chat {
+        client_msg_id: String,
+        #[serde(default)]
+        #[ts(optional)]
+        text: Option<String>,
+        #[serde(default)]
+        #[ts(optional)]
+        file_id: Option<crate::ids::FileId>,
+    },
+    /// This party has read the chat up to `seq`.
+    ChatRead { seq: u64 },
     /// Timing marks of the connection, epoch milliseconds.
     Timing { mark: TimingMark, at_ms: i64 },
 }
@@ -49,6 +74,8 @@ pub struct InteractionSnapshot {
     /// The other party's last announced microphone / camera state.
     pub peer_audio: bool,
     pub peer_video: bool,
+    /// The other party's video is a shared screen.
+    pub peer_screen: bool,
 }
 
 /// Server → page.
@@ -61,12 +88,36 @@ pub enum ControlOut {
         role: Party,
         interaction: InteractionSnapshot,
         last_seq: u64,
+        /// The chat's last `seq` (messages after the hello's `last_chat_seq` follow).
+        last_chat_seq: u64,
+        read: crate::chat::ReadMarks,
     },
     /// One event of the interaction's log, in `seq` order without gaps.
     Event {
         event: InteractionEvent,
     },
     Pong,
+    /// A chat message (replayed after the welcome, then live; both parties
+    /// and every page of each see each message once per connection).
+    Chat {
+        message: crate::chat::ChatMessage,
+    },
+    /// Your message is stored (sent before it reaches the other party).
+    ChatAck {
+        client_msg_id: String,
+        message: crate::chat::ChatMessage,
+    },
+    /// Your message was refused (`message_too_long`, `file_not_found`, ...).
+    ChatError {
+        client_msg_id: String,
+        code: String,
+        message: String,
+    },
+    /// `party` has read the chat up to `seq`.
+    ChatRead {
+        party: Party,
+        seq: u64,
+    },
     /// Something went wrong; `code` as in REST errors.
     Error {
         code: String,

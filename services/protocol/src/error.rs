@@ -76,6 +76,14 @@ pub enum ErrorCode {
     ChannelNotConfigured,
     /// No delivery with this id (or not one the caller may see).
     DeliveryNotFound,
+    /// A chat text is longer than 4 KB.
+    MessageTooLong,
+    /// The file is larger than the per-file limit (100 MB by default).
+    FileTooLarge,
+    /// The storage quota is used up.
+    StorageFull,
+    /// No file with this id (or not one the caller may see).
+    FileNotFound,
     /// Something went wrong on our side; the message carries a reference for the logs.
     Internal,
 }
@@ -113,6 +121,10 @@ impl ErrorCode {
         ErrorCode::ContactMissing,
         ErrorCode::ChannelNotConfigured,
         ErrorCode::DeliveryNotFound,
+        ErrorCode::MessageTooLong,
+        ErrorCode::FileTooLarge,
+        ErrorCode::StorageFull,
+        ErrorCode::FileNotFound,
         ErrorCode::Internal,
     ];
 
@@ -124,15 +136,18 @@ impl ErrorCode {
             Unauthorized | InvalidToken | TokenExpired | TokenRevoked | InvalidCredentials
             | RefreshTokenInvalid | RefreshTokenReused => 401,
             Forbidden | UserDisabled => 403,
-            NotFound | UserNotFound | InteractionNotFound | LinkNotFound | DeliveryNotFound => 404,
+            NotFound | UserNotFound | InteractionNotFound | LinkNotFound | DeliveryNotFound
+            | FileNotFound => 404,
             MethodNotAllowed => 405,
             LoginTaken | LastAdmin | InteractionEnded | ChannelNotConfigured => 409,
             LinkExpired => 410,
-            PayloadTooLarge => 413,
-            ValidationFailed | WeakPassword | ConsentRequired | InvalidPhone | ContactMissing => 422,
+            PayloadTooLarge | FileTooLarge => 413,
+            ValidationFailed | WeakPassword | ConsentRequired | InvalidPhone | ContactMissing
+            | MessageTooLong => 422,
             TooManyAttempts => 429,
             Internal => 500,
             ServiceUnavailable | MediaUnavailable => 503,
+            StorageFull => 507,
         }
     }
 
@@ -165,6 +180,10 @@ impl ErrorCode {
             ContactMissing => "contact_missing",
             ChannelNotConfigured => "channel_not_configured",
             DeliveryNotFound => "delivery_not_found",
+            MessageTooLong => "message_too_long",
+            FileTooLarge => "file_too_large",
+            StorageFull => "storage_full",
+            FileNotFound => "file_not_found",
             ConsentRequired => "consent_required",
             InteractionEnded => "interaction_ended",
             LinkExpired => "link_expired",
@@ -232,9 +251,13 @@ mod tests {
                 | ErrorCode::ContactMissing
                 | ErrorCode::ChannelNotConfigured
                 | ErrorCode::DeliveryNotFound
+                | ErrorCode::MessageTooLong
+                | ErrorCode::FileTooLarge
+                | ErrorCode::StorageFull
+                | ErrorCode::FileNotFound
                 | ErrorCode::Internal => {}
             }
         }
-        assert_eq!(seen.len(), 31);
+        assert_eq!(seen.len(), 35);
     }
 }

@@ -118,6 +118,14 @@ id_type!(
     /// One delivery of a client link (SMS, Telegram, e-mail, webhook).
     DeliveryId
 );
+id_type!(
+    /// One chat message of an interaction.
+    ChatMessageId
+);
+id_type!(
+    /// One stored file (chat file, screenshot, recording).
+    FileId
+);
 
 #[cfg(test)]
 mod tests {

@@ -144,7 +144,14 @@ pub enum EventKind {
     /// A party's media connection state, as the gateway sees it.
     Media { party: Party, connected: bool },
     /// A party muted or unmuted its microphone or camera.
-    PeerMedia { party: Party, audio: bool, video: bool },
+    PeerMedia {
+        party: Party,
+        audio: bool,
+        video: bool,
+        /// The video is a shared screen.
+        #[serde(default)]
+        screen: bool,
+    },
     /// Video mode or quality changed mid-call.
     Settings { video_mode: VideoMode, max_quality: MaxQuality },
     /// Time from the client's join tap to the agent's first decoded frame.

@@ -6,8 +6,11 @@
 
 pub mod auth;
 pub mod bus;
+pub mod chat;
+pub mod collab;
 pub mod control;
 pub mod error;
+pub mod files;
 pub mod health;
 pub mod ids;
 pub mod interaction;
@@ -19,5 +22,5 @@ pub mod topics;
 mod typescript;
 
 pub use error::{ErrorBody, ErrorCode};
-pub use ids::{DeliveryId, InteractionId, MessageId, PeerId, UserId};
+pub use ids::{ChatMessageId, DeliveryId, FileId, InteractionId, MessageId, PeerId, UserId};
 pub use typescript::typescript_bindings;

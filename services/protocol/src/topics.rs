@@ -87,6 +87,49 @@ pub mod server {
     pub fn all_interaction_events() -> TopicFilter<InteractionEventMsg> {
         TopicFilter::new("server.interactions.events", "v1/server/interactions/+/events".into())
     }
+
+    /// Chat messages and read marks of one interaction, for every vc-server
+    /// instance's control connections.
+    pub fn chat(id: InteractionId) -> Topic<ChatFanout> {
+        Topic::new("server.interactions.chat", format!("v1/server/interactions/{id}/chat"))
+    }
+
+    pub fn all_chat() -> TopicFilter<ChatFanout> {
+        TopicFilter::new("server.interactions.chat", "v1/server/interactions/+/chat".into())
+    }
+
+    /// Who may reach an interaction (vc-fileserver authorises with it).
+    pub fn interaction_access()
+    -> Endpoint<crate::files::GetInteractionAccess, crate::files::InteractionAccess> {
+        Endpoint::new("server.interactions.access", "v1/server/interactions/access".into())
+    }
+}
+
+/// Topics owned by vc-fileserver.
+pub mod files {
+    use super::*;
+    use crate::files::{FileInfo, GetFile};
+
+    /// A file's metadata.
+    pub fn get_file() -> Endpoint<GetFile, FileInfo> {
+        Endpoint::new("files.get", "v1/files/get".into())
+    }
+}
+
+/// What vc-server instances tell each other about a chat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatFanout {
+    pub interaction_id: InteractionId,
+    pub item: ChatItem,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ChatItem {
+    /// A stored message.
+    Message { message: crate::chat::ChatMessage },
+    /// `party` has read up to `seq`.
+    Read { party: Party, seq: u64 },
 }
 
 /// Topics owned by vc-surl.

@@ -4,7 +4,7 @@
 
 use ts_rs::{Config, TS};
 
-use crate::{auth, control, error, interaction, join, media, msg, surl};
+use crate::{auth, chat, collab, control, error, files, interaction, join, media, msg, surl};
 
 fn decl<T: TS>(cfg: &Config) -> String {
     format!("export {}", T::decl(cfg))
@@ -36,6 +36,11 @@ pub fn typescript_bindings() -> String {
         decl::<msg::Delivery>(&cfg),
         decl::<msg::Channels>(&cfg),
         decl::<surl::LinkOpen>(&cfg),
+        decl::<files::FileInfo>(&cfg),
+        decl::<chat::ChatMessage>(&cfg),
+        decl::<chat::ReadMarks>(&cfg),
+        decl::<chat::ChatHistory>(&cfg),
+        decl::<collab::CollabMessage>(&cfg),
         decl::<surl::LinkOpens>(&cfg),
         decl::<interaction::VideoMode>(&cfg),
         decl::<interaction::MaxQuality>(&cfg),

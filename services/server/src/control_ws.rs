@@ -59,6 +59,10 @@ async fn refuse(mut session: actix_ws::Session, e: ApiError) {
 
 fn snapshot(doc: &InteractionDoc, role: Party) -> InteractionSnapshot {
     let (peer_audio, peer_video) = doc.peer_media_for(role);
+    let peer_screen = match role {
+        Party::Agent => doc.peer_media.client_screen,
+        Party::Client => doc.peer_media.agent_screen,
+    };
     InteractionSnapshot {
         id: doc.id,
         status: doc.status,
@@ -68,6 +72,7 @@ fn snapshot(doc: &InteractionDoc, role: Party) -> InteractionSnapshot {
         presence: doc.media,
         peer_audio,
         peer_video,
+        peer_screen,
     }
 }
 
@@ -94,7 +99,7 @@ async fn run(
     })
     .await;
     let (token, last_seq) = match hello {
-        Ok(Some(ControlIn::Hello { token, last_seq })) => (token, last_seq.unwrap_or(0)),
+        Ok(Some(ControlIn::Hello { token, last_seq, .. })) => (token, last_seq.unwrap_or(0)),
         _ => {
             return refuse(session, ApiError::new(ErrorCode::Unauthorized, "send hello with a token first"))
                 .await;
@@ -110,7 +115,13 @@ async fn run(
         Ok(v) => v,
         Err(e) => return refuse(session, e).await,
     };
-    let welcome = ControlOut::Welcome { role, interaction: snapshot(&doc, role), last_seq: doc.next_seq };
+    let welcome = ControlOut::Welcome {
+        role,
+        interaction: snapshot(&doc, role),
+        last_seq: doc.next_seq,
+        last_chat_seq: 0,
+        read: Default::default(),
+    };
     if session.text(text(&welcome)).await.is_err() {
         return;
     }
@@ -225,23 +236,29 @@ async fn on_message(
     msg: ControlIn,
 ) -> Result<(), ApiError> {
     match msg {
-        ControlIn::MediaState { audio, video } => {
-            let (a, v) = match role {
-                Party::Agent => ("peer_media.agent_audio", "peer_media.agent_video"),
-                Party::Client => ("peer_media.client_audio", "peer_media.client_video"),
+        ControlIn::MediaState { audio, video, screen } => {
+            let screen = screen.unwrap_or(false);
+            let (a, v, s) = match role {
+                Party::Agent => {
+                    ("peer_media.agent_audio", "peer_media.agent_video", "peer_media.agent_screen")
+                }
+                Party::Client => {
+                    ("peer_media.client_audio", "peer_media.client_video", "peer_media.client_screen")
+                }
             };
             state
                 .commit(id, |doc| {
+                    let m = &doc.peer_media;
                     let current = match role {
-                        Party::Agent => (doc.peer_media.agent_audio, doc.peer_media.agent_video),
-                        Party::Client => (doc.peer_media.client_audio, doc.peer_media.client_video),
+                        Party::Agent => (m.agent_audio, m.agent_video, m.agent_screen),
+                        Party::Client => (m.client_audio, m.client_video, m.client_screen),
                     };
-                    (current != (audio, video) && !doc.status.is_final()).then(|| {
-                        Change::default().set(a, audio).set(v, video).event(EventKind::PeerMedia {
-                            party: role,
-                            audio,
-                            video,
-                        })
+                    (current != (audio, video, screen) && !doc.status.is_final()).then(|| {
+                        Change::default()
+                            .set(a, audio)
+                            .set(v, video)
+                            .set(s, screen)
+                            .event(EventKind::PeerMedia { party: role, audio, video, screen })
                     })
                 })
                 .await?;
@@ -263,7 +280,7 @@ async fn on_message(
                 })
                 .await?;
         }
-        ControlIn::Timing { .. } | ControlIn::Ping => {}
+        ControlIn::Timing { .. } | ControlIn::Ping | ControlIn::Chat { .. } | ControlIn::ChatRead { .. } => {}
         ControlIn::Hello { .. } => {
             return Err(ApiError::bad_request("already said hello"));
         }

@@ -31,6 +31,11 @@ pub struct PeerMediaDoc {
     pub agent_video: bool,
     pub client_audio: bool,
     pub client_video: bool,
+    /// The party's video is a shared screen.
+    #[serde(default)]
+    pub agent_screen: bool,
+    #[serde(default)]
+    pub client_screen: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

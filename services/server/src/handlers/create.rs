@@ -88,6 +88,8 @@ pub async fn create_interaction(
             agent_video: true,
             client_audio: true,
             client_video: true,
+            agent_screen: false,
+            client_screen: false,
         },
         join_tap_ms: None,
         next_seq: events.len() as u64,
