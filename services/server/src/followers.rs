@@ -5,10 +5,12 @@
 
 use std::sync::Arc;
 
+use vc_protocol::InteractionId;
+use vc_protocol::files::InteractionAccess;
 use vc_protocol::interaction::EventKind;
 use vc_protocol::msg::DeliveryStatusChanged;
 use vc_protocol::surl::ShortLinkOpened;
-use vc_runtime::{ApiError, Subscription};
+use vc_runtime::{ApiError, RemoteError, Subscription};
 
 use crate::lifecycle;
 use crate::state::ServerState;
@@ -65,4 +67,18 @@ async fn delivery_status(state: &ServerState, change: &DeliveryStatusChanged) ->
         })
         .await?;
     Ok(())
+}
+
+/// `v1/server/interactions/access`: who may reach an interaction.
+pub async fn access(state: &ServerState, id: InteractionId) -> Result<InteractionAccess, RemoteError> {
+    match state.interactions.get(id).await {
+        Ok(Some(doc)) => Ok(InteractionAccess {
+            interaction_id: doc.id,
+            agent_id: doc.agent_id,
+            status: doc.status,
+            presence: doc.media,
+        }),
+        Ok(None) => Err(RemoteError::new("interaction_not_found", "no such interaction")),
+        Err(e) => Err(RemoteError::new("service_unavailable", e.to_string())),
+    }
 }

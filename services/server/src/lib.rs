@@ -60,7 +60,15 @@ impl VcServer {
         let opens = tokio::spawn(followers::link_opens(state.clone().into_inner(), opens));
         let statuses = rt.bus.subscribe_shared("vc-server", topics::msg::delivery_status()).await?;
         let statuses = tokio::spawn(followers::delivery_statuses(state.clone().into_inner(), statuses));
-        Ok(Arc::new(Self { state, tasks: vec![fanout, follow, opens, statuses] }))
+        let s = state.clone();
+        let access = rt
+            .bus
+            .serve("vc-server", &topics::server::interaction_access(), move |env| {
+                let s = s.clone();
+                async move { followers::access(&s, env.body.interaction_id).await }
+            })
+            .await?;
+        Ok(Arc::new(Self { state, tasks: vec![fanout, follow, opens, statuses, access] }))
     }
 }
 
