@@ -5,11 +5,15 @@ use std::time::{Duration, Instant};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use actix_ws::{CloseCode, CloseReason, Message};
 use tokio::sync::broadcast::error::RecvError;
+use vc_protocol::chat::ChatMessage;
 use vc_protocol::control::{ControlIn, ControlOut, InteractionSnapshot, TimingMark};
 use vc_protocol::interaction::{EventKind, InteractionEvent, Party};
-use vc_protocol::{ErrorCode, InteractionId};
+use vc_protocol::topics::ChatItem;
+use vc_protocol::{ErrorCode, FileId, InteractionId};
 use vc_runtime::{ApiError, Caller, Runtime};
 
+use crate::chat;
+use crate::hub::Live;
 use crate::state::ServerState;
 use crate::store::{Change, InteractionDoc};
 
@@ -80,6 +84,74 @@ fn is_final(event: &InteractionEvent) -> bool {
     matches!(&event.event, EventKind::Status { status, .. } if status.is_final())
 }
 
+/// What one connection has been sent so far.
+struct Conn {
+    session: actix_ws::Session,
+    /// Last event `seq` sent.
+    sent: u64,
+    /// Last chat `seq` sent.
+    chat_sent: u64,
+    /// The final status went out: close after what came with it.
+    over: bool,
+}
+
+/// The session is gone.
+struct Gone;
+
+impl Conn {
+    async fn send(&mut self, msg: &ControlOut) -> Result<(), Gone> {
+        self.session.text(text(msg)).await.map_err(|_| Gone)
+    }
+
+    async fn events(&mut self, events: impl IntoIterator<Item = InteractionEvent>) -> Result<(), Gone> {
+        for e in events {
+            if e.seq > self.sent {
+                self.over |= is_final(&e);
+                self.sent = e.seq;
+                self.send(&ControlOut::Event { event: e }).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Chat messages after the last one sent, from the store (in order,
+    /// without gaps, whatever order the live feed brought them in).
+    async fn chat_from_store(&mut self, state: &ServerState, id: InteractionId) -> Result<(), Gone> {
+        loop {
+            let batch = match state.chat.after(id, self.chat_sent, 500).await {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(interaction_id = %id, error = %e, "chat replay failed");
+                    return Err(Gone);
+                }
+            };
+            let full = batch.len() == 500;
+            for message in batch {
+                self.chat_sent = message.seq;
+                self.send(&ControlOut::Chat { message }).await?;
+            }
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn chat(&mut self, state: &ServerState, id: InteractionId, item: &ChatItem) -> Result<(), Gone> {
+        match item {
+            ChatItem::Message { message } if message.seq == self.chat_sent + 1 => {
+                self.chat_sent = message.seq;
+                self.send(&ControlOut::Chat { message: message.clone() }).await
+            }
+            // Already sent, or one came out of order: the store knows.
+            ChatItem::Message { message } if message.seq <= self.chat_sent => Ok(()),
+            ChatItem::Message { .. } => self.chat_from_store(state, id).await,
+            ChatItem::Read { party, seq } => {
+                self.send(&ControlOut::ChatRead { party: *party, seq: *seq }).await
+            }
+        }
+    }
+}
+
 async fn run(
     mut session: actix_ws::Session,
     mut stream: actix_ws::MessageStream,
@@ -98,8 +170,10 @@ async fn run(
         None
     })
     .await;
-    let (token, last_seq) = match hello {
-        Ok(Some(ControlIn::Hello { token, last_seq, .. })) => (token, last_seq.unwrap_or(0)),
+    let (token, last_seq, last_chat_seq) = match hello {
+        Ok(Some(ControlIn::Hello { token, last_seq, last_chat_seq })) => {
+            (token, last_seq.unwrap_or(0), last_chat_seq.unwrap_or(0))
+        }
         _ => {
             return refuse(session, ApiError::new(ErrorCode::Unauthorized, "send hello with a token first"))
                 .await;
@@ -115,118 +189,147 @@ async fn run(
         Ok(v) => v,
         Err(e) => return refuse(session, e).await,
     };
+    let last_chat = match state.chat.last_seq(id).await {
+        Ok(s) => s,
+        Err(e) => return refuse(session, e.into()).await,
+    };
+    let author = match &caller {
+        Caller::Staff(s) if !s.claims.name.is_empty() => Some(s.claims.name.clone()),
+        Caller::Staff(s) => Some(s.login.clone()),
+        Caller::Client(_) => doc.client_name.clone(),
+    };
     let welcome = ControlOut::Welcome {
         role,
         interaction: snapshot(&doc, role),
         last_seq: doc.next_seq,
-        last_chat_seq: 0,
-        read: Default::default(),
+        last_chat_seq: last_chat,
+        read: doc.chat_read,
     };
     if session.text(text(&welcome)).await.is_err() {
         return;
     }
-    let mut sent = last_seq;
-    let mut over = false;
-    for e in doc.events.iter().filter(|e| e.seq > last_seq) {
-        over |= is_final(e);
-        if session.text(text(&ControlOut::Event { event: e.clone() })).await.is_err() {
-            return;
-        }
-        sent = e.seq;
+    let mut conn = Conn { session, sent: last_seq, chat_sent: last_chat_seq.min(last_chat), over: false };
+    if conn.events(doc.events.iter().filter(|e| e.seq > last_seq).cloned()).await.is_err() {
+        return;
     }
-    sent = sent.max(doc.next_seq);
+    conn.sent = conn.sent.max(doc.next_seq);
     if doc.status.is_final() && last_seq >= doc.next_seq {
-        over = true;
+        conn.over = true;
     }
-    tracing::info!(interaction_id = %id, role = role.as_str(), last_seq, "control channel opened");
+    if conn.chat_from_store(&state, id).await.is_err() {
+        return;
+    }
+    tracing::info!(interaction_id = %id, role = role.as_str(), last_seq, last_chat_seq, "control channel opened");
 
     let mut last_heard = Instant::now();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
-    while !over {
-        tokio::select! {
-            batch = live.recv() => match batch {
-                Ok(batch) => {
-                    let mut failed = false;
-                    let from = sent;
-                    for e in batch.iter().filter(|e| e.seq > from) {
-                        over |= is_final(e);
-                        sent = e.seq;
-                        if session.text(text(&ControlOut::Event { event: e.clone() })).await.is_err() {
-                            failed = true;
-                            break;
-                        }
-                    }
-                    if failed {
-                        break;
-                    }
-                }
+    while !conn.over {
+        let step: Result<(), Gone> = tokio::select! {
+            item = live.recv() => match item {
+                Ok(item) => match item.as_ref() {
+                    Live::Events(events) => conn.events(events.iter().cloned()).await,
+                    Live::Chat(chat) => conn.chat(&state, id, chat).await,
+                },
                 Err(RecvError::Lagged(_)) => {
-                    // Too far behind the live feed: replay from the store.
+                    // Too far behind the live feed: catch up from the store.
                     match state.interactions.get(id).await {
-                        Ok(Some(doc)) => {
-                            let from = sent;
-                            for e in doc.events.into_iter().filter(|e| e.seq > from) {
-                                over |= is_final(&e);
-                                sent = e.seq;
-                                if session.text(text(&ControlOut::Event { event: e })).await.is_err() {
-                                    break;
-                                }
-                            }
-                        }
-                        _ => break,
+                        Ok(Some(doc)) => match conn.events(doc.events).await {
+                            Ok(()) => conn.chat_from_store(&state, id).await,
+                            Err(g) => Err(g),
+                        },
+                        _ => Err(Gone),
                     }
                 }
-                Err(RecvError::Closed) => break,
+                Err(RecvError::Closed) => Err(Gone),
             },
             incoming = stream.recv() => {
                 last_heard = Instant::now();
                 match incoming {
                     Some(Ok(Message::Text(t))) => match serde_json::from_str::<ControlIn>(&t) {
-                        Ok(ControlIn::Ping) => {
-                            if session.text(text(&ControlOut::Pong)).await.is_err() {
-                                break;
-                            }
+                        Ok(ControlIn::Ping) => conn.send(&ControlOut::Pong).await,
+                        Ok(ControlIn::Chat { client_msg_id, text, file_id }) => {
+                            let reply = match chat_message(&state, id, role, author.clone(), client_msg_id.clone(), text, file_id).await {
+                                Ok(message) => ControlOut::ChatAck { client_msg_id, message },
+                                Err(e) => ControlOut::ChatError { client_msg_id, code: e.code.as_str().into(), message: e.message },
+                            };
+                            conn.send(&reply).await
                         }
-                        Ok(msg) => {
-                            if let Err(e) = on_message(&state, id, role, msg).await {
-                                let _ = session.text(text(&ControlOut::Error { code: e.code.as_str().into(), message: e.message })).await;
-                            }
-                        }
+                        Ok(msg) => match on_message(&state, id, role, msg).await {
+                            Ok(()) => Ok(()),
+                            Err(e) => conn.send(&ControlOut::Error { code: e.code.as_str().into(), message: e.message }).await,
+                        },
                         Err(e) => {
-                            let err = ControlOut::Error { code: "bad_request".into(), message: format!("invalid frame: {e}") };
-                            let _ = session.text(text(&err)).await;
+                            conn.send(&ControlOut::Error { code: "bad_request".into(), message: format!("invalid frame: {e}") }).await
                         }
                     },
                     Some(Ok(Message::Ping(p))) => {
-                        let _ = session.pong(&p).await;
+                        let _ = conn.session.pong(&p).await;
+                        Ok(())
                     }
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
-                    Some(Ok(_)) => {}
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => Err(Gone),
+                    Some(Ok(_)) => Ok(()),
                 }
             }
             _ = ping.tick() => {
-                if last_heard.elapsed() > IDLE_LIMIT || session.ping(b"").await.is_err() {
-                    break;
+                if last_heard.elapsed() > IDLE_LIMIT || conn.session.ping(b"").await.is_err() {
+                    Err(Gone)
+                } else {
+                    Ok(())
                 }
             }
+        };
+        if step.is_err() {
+            break;
         }
     }
-    // Events committed after the final status (e.g. a late delivery
-    // report) that are already here: deliver them before closing.
-    while let Ok(batch) = live.try_recv() {
-        let from = sent;
-        for e in batch.iter().filter(|e| e.seq > from) {
-            sent = e.seq;
-            if session.text(text(&ControlOut::Event { event: e.clone() })).await.is_err() {
-                break;
-            }
+    // What is already here (e.g. a late delivery report after the final
+    // status): deliver it before closing.
+    while let Ok(item) = live.try_recv() {
+        let done = match item.as_ref() {
+            Live::Events(events) => conn.events(events.iter().cloned()).await,
+            Live::Chat(chat) => conn.chat(&state, id, chat).await,
+        };
+        if done.is_err() {
+            break;
         }
     }
     tracing::info!(interaction_id = %id, role = role.as_str(), "control channel closed");
-    let _ = session
+    let over = conn.over;
+    let _ = conn
+        .session
         .close(Some(CloseReason { code: CloseCode::Normal, description: over.then(|| "ended".to_owned()) }))
         .await;
+}
+
+/// A chat message from this connection: stored, then announced to every
+/// connection of the interaction; the stored message is the answer.
+async fn chat_message(
+    state: &ServerState,
+    id: InteractionId,
+    role: Party,
+    author: Option<String>,
+    client_msg_id: String,
+    text: Option<String>,
+    file_id: Option<FileId>,
+) -> Result<ChatMessage, ApiError> {
+    let text = text.unwrap_or_default();
+    chat::validate(&client_msg_id, &text, file_id.is_some())?;
+    let doc = state.interactions.get(id).await?.ok_or_else(crate::state::not_found)?;
+    if doc.status.is_final() {
+        return Err(crate::state::ended());
+    }
+    let file = match file_id {
+        Some(file_id) => Some(state.file_of(id, file_id).await?),
+        None => None,
+    };
+    let (message, new) =
+        state.chat.append(id, chat::Draft { from: role, author, client_msg_id, text, file }).await?;
+    if new {
+        tracing::info!(interaction_id = %id, seq = message.seq, from = role.as_str(), "chat message stored");
+        state.announce_chat(id, ChatItem::Message { message: message.clone() }).await;
+    }
+    Ok(message)
 }
 
 async fn on_message(
@@ -280,7 +383,14 @@ async fn on_message(
                 })
                 .await?;
         }
-        ControlIn::Timing { .. } | ControlIn::Ping | ControlIn::Chat { .. } | ControlIn::ChatRead { .. } => {}
+        ControlIn::ChatRead { seq } => {
+            let last = state.chat.last_seq(id).await?;
+            let seq = seq.min(last);
+            if state.interactions.mark_read(id, role, seq).await? {
+                state.announce_chat(id, ChatItem::Read { party: role, seq }).await;
+            }
+        }
+        ControlIn::Timing { .. } | ControlIn::Ping | ControlIn::Chat { .. } => {}
         ControlIn::Hello { .. } => {
             return Err(ApiError::bad_request("already said hello"));
         }

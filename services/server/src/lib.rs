@@ -1,6 +1,7 @@
 //! vc-server: interactions and their lifecycle, the agent and client control
 //! channels, client join by link, and admission to the media rooms.
 
+mod chat;
 pub mod config;
 mod control_ws;
 mod followers;
@@ -40,6 +41,7 @@ impl VcServer {
     pub async fn start(rt: &Runtime, settings: &ServerSettings) -> Result<Arc<Self>, StartError> {
         let state = web::Data::new(ServerState {
             interactions: store::Interactions::open(&rt.db).await?,
+            chat: chat::Chat::open(&rt.db).await?,
             hub: hub::Hub::default(),
             bus: rt.bus.clone(),
             cfg: settings.clone(),
@@ -51,6 +53,13 @@ impl VcServer {
         let fanout = tokio::spawn(async move {
             while let Some(d) = feed.next().await {
                 s.hub.deliver(d.body().interaction_id, &d.body().events);
+            }
+        });
+        let mut chat_feed = rt.bus.subscribe(topics::server::all_chat()).await?;
+        let s = state.clone();
+        let chat_fanout = tokio::spawn(async move {
+            while let Some(d) = chat_feed.next().await {
+                s.hub.deliver_chat(d.body().interaction_id, d.body().item.clone());
             }
         });
         // One instance applies each media event.
@@ -68,7 +77,7 @@ impl VcServer {
                 async move { followers::access(&s, env.body.interaction_id).await }
             })
             .await?;
-        Ok(Arc::new(Self { state, tasks: vec![fanout, follow, opens, statuses, access] }))
+        Ok(Arc::new(Self { state, tasks: vec![fanout, chat_fanout, follow, opens, statuses, access] }))
     }
 }
 
@@ -87,6 +96,7 @@ impl Service for VcServer {
             .service(handlers::media::media_access)
             .service(handlers::join_info::join_info)
             .service(handlers::join_post::join)
+            .service(handlers::messages::chat_history)
             .service(control_ws::control_ws);
     }
 

@@ -8,11 +8,14 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use vc_protocol::auth::Role;
+use vc_protocol::files::{FileInfo, GetFile};
 use vc_protocol::interaction::{InteractionEvent, MaxQuality, Party, VideoMode};
 use vc_protocol::media::{CloseRoom, IceServer, OpenRoom, RoomOpened, UpdateRoom};
 use vc_protocol::surl::CreateShortLink;
-use vc_protocol::topics::{self, InteractionEventMsg, IssueToken, IssuedToken, TokenGrant};
-use vc_protocol::{ErrorCode, InteractionId, UserId};
+use vc_protocol::topics::{
+    self, ChatFanout, ChatItem, InteractionEventMsg, IssueToken, IssuedToken, TokenGrant,
+};
+use vc_protocol::{ErrorCode, FileId, InteractionId, UserId};
 use vc_runtime::{ApiError, Bus, Caller, Staff};
 
 use crate::config::ServerSettings;
@@ -21,6 +24,7 @@ use crate::store::{Change, InteractionDoc, Interactions};
 
 pub struct ServerState {
     pub interactions: Interactions,
+    pub chat: crate::chat::Chat,
     pub hub: Hub,
     pub bus: Bus,
     pub cfg: ServerSettings,
@@ -65,6 +69,32 @@ impl ServerState {
             tracing::warn!(interaction_id = %id, error = %e, "could not announce events; delivering locally");
             self.hub.deliver(id, &msg.events);
         }
+    }
+
+    /// Publishes a chat message or read mark (every instance's hub delivers it).
+    pub async fn announce_chat(&self, id: InteractionId, item: ChatItem) {
+        let msg = ChatFanout { interaction_id: id, item };
+        if let Err(e) = self.bus.publish(&topics::server::chat(id), &msg).await {
+            tracing::warn!(interaction_id = %id, error = %e, "could not announce chat; delivering locally");
+            self.hub.deliver_chat(id, msg.item);
+        }
+    }
+
+    /// A file of this interaction (for a chat attachment), from vc-fileserver.
+    pub async fn file_of(&self, id: InteractionId, file_id: FileId) -> Result<FileInfo, ApiError> {
+        let not_found = || ApiError::new(ErrorCode::FileNotFound, "no such file in this interaction");
+        let file: FileInfo = self
+            .bus
+            .request_with_timeout(&topics::files::get_file(), &GetFile { file_id }, PEER_SERVICE_TIMEOUT)
+            .await
+            .map_err(|e| match e {
+                vc_runtime::BusError::Remote { .. } => not_found(),
+                other => other.into(),
+            })?;
+        if file.interaction_id != id {
+            return Err(not_found());
+        }
+        Ok(file)
     }
 
     /// The interaction, if `staff` may see it: its own agent, supervisors, admins.

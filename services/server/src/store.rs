@@ -8,6 +8,7 @@ use mongodb::bson::{self, Document, doc};
 use mongodb::options::IndexOptions;
 use mongodb::{Collection, IndexModel};
 use serde::{Deserialize, Serialize};
+use vc_protocol::chat::ReadMarks;
 use vc_protocol::interaction::{
     EventKind, Interaction, InteractionEvent, InteractionStatus, MaxQuality, Party, Presence, VideoMode,
 };
@@ -69,6 +70,9 @@ pub struct InteractionDoc {
     pub peer_media: PeerMediaDoc,
     /// When the client last tapped "join" (epoch ms), for connect timing.
     pub join_tap_ms: Option<i64>,
+    /// Up to which chat `seq` each party has read.
+    #[serde(default)]
+    pub chat_read: ReadMarks,
     pub next_seq: u64,
     #[serde(default)]
     pub events: Vec<InteractionEvent>,
@@ -215,6 +219,19 @@ impl Interactions {
             .await?;
         let items: Vec<InteractionDoc> = items.try_collect().await?;
         Ok((items, total))
+    }
+
+    /// Moves `party`'s read mark up to `seq` (never down); `true` if it moved.
+    pub async fn mark_read(&self, id: InteractionId, party: Party, seq: u64) -> Result<bool, DbError> {
+        let key = format!("chat_read.{}", party.as_str());
+        let res = self
+            .coll
+            .update_one(
+                doc! {"_id": id.to_string(), "$or": [{key.clone(): {"$lt": seq as i64}}, {key.clone(): {"$exists": false}}]},
+                doc! {"$set": {key: seq as i64}},
+            )
+            .await?;
+        Ok(res.modified_count == 1)
     }
 
     /// Applies the change `decide` makes from the current document, with its

@@ -92,6 +92,7 @@ pub async fn create_interaction(
             client_screen: false,
         },
         join_tap_ms: None,
+        chat_read: Default::default(),
         next_seq: events.len() as u64,
         events,
     };

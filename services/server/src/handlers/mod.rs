@@ -9,6 +9,7 @@ pub mod join_post;
 pub mod link;
 pub mod list;
 pub mod media;
+pub mod messages;
 pub mod send;
 pub mod update;
 
