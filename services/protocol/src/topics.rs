@@ -127,7 +127,7 @@ pub struct ChatFanout {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ChatItem {
     /// A stored message.
-    Message { message: crate::chat::ChatMessage },
+    Message { message: Box<crate::chat::ChatMessage> },
     /// `party` has read up to `seq`.
     Read { party: Party, seq: u64 },
 }

@@ -140,7 +140,7 @@ impl Conn {
         match item {
             ChatItem::Message { message } if message.seq == self.chat_sent + 1 => {
                 self.chat_sent = message.seq;
-                self.send(&ControlOut::Chat { message: message.clone() }).await
+                self.send(&ControlOut::Chat { message: message.as_ref().clone() }).await
             }
             // Already sent, or one came out of order: the store knows.
             ChatItem::Message { message } if message.seq <= self.chat_sent => Ok(()),
@@ -327,7 +327,7 @@ async fn chat_message(
         state.chat.append(id, chat::Draft { from: role, author, client_msg_id, text, file }).await?;
     if new {
         tracing::info!(interaction_id = %id, seq = message.seq, from = role.as_str(), "chat message stored");
-        state.announce_chat(id, ChatItem::Message { message: message.clone() }).await;
+        state.announce_chat(id, ChatItem::Message { message: Box::new(message.clone()) }).await;
     }
     Ok(message)
 }
