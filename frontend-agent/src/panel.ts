@@ -22,6 +22,8 @@ import { isFinished, statusLabel } from "@shared/labels";
 import { LocalMedia, MediaError } from "@shared/media";
 import { isMaxQuality, isVideoMode } from "@shared/quality";
 import { onFirstFrame, timingMark } from "@shared/timing";
+import { AgentCallTools } from "./calltools";
+import { AgentChat } from "./chatpanel";
 import { DeliveryBox } from "./deliverybox";
 import { LinkBox } from "./linkbox";
 import { qualitySelect, videoModeSelect } from "./options";
@@ -50,6 +52,10 @@ export class InteractionPanel {
   private call: Call | null = null;
   private local: LocalMedia | null = null;
   private readonly view: CallView;
+  /** Pointer on the client's video and screen sharing. */
+  private readonly tools: AgentCallTools;
+  /** The chat beside the video (stays, read-only, after the call). */
+  private readonly chat: AgentChat;
   private disposed = false;
   private finished = false;
   private firstFrameSent = false;
@@ -117,6 +123,8 @@ export class InteractionPanel {
     this.view.cameraButton.addEventListener("click", () => this.toggleCamera());
     this.view.endButton.addEventListener("click", () => void this.endCall());
     this.view.unmuteButton.addEventListener("click", () => this.call?.unblockAudio());
+    this.tools = new AgentCallTools(this.view, () => this.sendMediaState());
+    this.chat = new AgentChat(this.id);
 
     const details = [interaction.client_phone, interaction.client_email, interaction.client_telegram].filter(
       (v): v is string => !!v,
@@ -141,7 +149,7 @@ export class InteractionPanel {
         this.mediaError,
         this.error,
       ]),
-      this.view.root,
+      el("div", { class: "call-with-chat" }, [this.view.root, this.chat.root]),
     ]);
     this.renderStatus();
     this.renderPresence();
@@ -164,6 +172,7 @@ export class InteractionPanel {
   dispose(): void {
     this.disposed = true;
     this.deliveries.dispose();
+    this.chat.dispose();
     this.stopLive();
   }
 
@@ -200,6 +209,7 @@ export class InteractionPanel {
       if (this.finished || this.disposed) return;
       if (code === 4401 || code === 4403 || code === 4404) this.showError(t("err.session_expired"));
     });
+    this.chat.attach(control);
     control.start();
   }
 
@@ -208,6 +218,7 @@ export class InteractionPanel {
     this.clientOnline = s.presence.client;
     this.renderPresence();
     this.view.setRemoteMedia(s.peer_audio, s.peer_video);
+    this.tools.setPeerScreen(s.peer_screen);
     this.applySettings(s.video_mode, s.max_quality);
     this.setStatus(s.status);
     if (w.first) this.sendMediaState();
@@ -225,7 +236,10 @@ export class InteractionPanel {
         }
         break;
       case "peer_media":
-        if (e.party === "client") this.view.setRemoteMedia(e.audio, e.video);
+        if (e.party === "client") {
+          this.view.setRemoteMedia(e.audio, e.video);
+          this.tools.setPeerScreen(e.screen);
+        }
         break;
       case "settings":
         this.applySettings(e.video_mode, e.max_quality);
@@ -269,6 +283,7 @@ export class InteractionPanel {
       remoteAudio: this.view.remoteAudio,
     });
     this.call = call;
+    this.tools.attach(call, local);
     call.on("state", (s) => this.onCallState(s));
     call.on("network", (level) => this.view.setNetwork(level));
     call.on("audioBlocked", (blocked) => this.view.setAudioBlocked(blocked));
@@ -349,10 +364,12 @@ export class InteractionPanel {
   private sendMediaState(): void {
     const local = this.local;
     if (!local || !this.control) return;
+    const screen = this.tools.sharing && this.videoMode === "two_way";
     this.control.send({
       type: "media_state",
       audio: !!local.audioTrack && local.micOn,
-      video: !!local.videoTrack && local.cameraOn && this.videoMode === "two_way",
+      video: (!!local.videoTrack && local.cameraOn && this.videoMode === "two_way") || screen,
+      screen,
     });
   }
 
@@ -425,6 +442,7 @@ export class InteractionPanel {
     const oneWay = this.videoMode === "one_way";
     const local = this.local;
     show(this.oneWayNote, oneWay);
+    this.tools.setVideoMode(this.videoMode);
     this.view.setCamera(local ? local.cameraOn : true, !oneWay && (!local || !!local.videoTrack));
     this.view.setMic(local ? local.micOn : true);
     this.view.micButton.disabled = !!local && !local.audioTrack;
@@ -453,6 +471,7 @@ export class InteractionPanel {
     this.finished = true;
     this.stopLive();
     this.view.root.hidden = true;
+    if (!this.disposed) this.chat.end();
     this.modeSelect.disabled = true;
     this.qualitySelect.disabled = true;
     const newButton = el("button", {
@@ -473,6 +492,7 @@ export class InteractionPanel {
   }
 
   private stopLive(): void {
+    this.tools.stop();
     this.cancelFirstFrame?.();
     this.cancelFirstFrame = null;
     this.call?.clear();

@@ -20,6 +20,8 @@ import { t } from "@shared/i18n";
 import { isFinished, statusLabel } from "@shared/labels";
 import { LocalMedia } from "@shared/media";
 import { timingMark } from "@shared/timing";
+import { ClientCallTools } from "./calltools";
+import { ClientChat } from "./chatpanel";
 import { brandHeader } from "./screens";
 import { joined, type JoinedRecord } from "./store";
 
@@ -49,6 +51,10 @@ export class ClientSession {
   private readonly view: CallView;
   private readonly control: ControlChannel;
   private readonly call: Call;
+  /** The agent's pointer on the self-view, and screen sharing. */
+  private readonly tools: ClientCallTools;
+  /** The chat panel (opened and closed from the call bar). */
+  private readonly chat: ClientChat;
   private readonly statusEl: HTMLElement;
   private readonly statusLabelEl: HTMLElement;
   private readonly switchButton: HTMLButtonElement;
@@ -82,6 +88,18 @@ export class ClientSession {
       hidden: true,
     });
     this.view.controls.appendChild(this.switchButton);
+    this.chat = new ClientChat(this.record.interaction_id, {
+      token: async () => (await this.token()).client_token,
+      renew: async () => {
+        try {
+          await this.renewToken();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+    this.view.controls.appendChild(this.chat.toggle);
     this.view.micButton.addEventListener("click", () => this.toggleMic());
     this.view.cameraButton.addEventListener("click", () => this.toggleCamera());
     this.switchButton.addEventListener("click", () => void this.switchCamera());
@@ -95,7 +113,7 @@ export class ClientSession {
         brandHeader(opts.info.branding),
         el("p", { class: "status-line" }, [this.statusEl, this.statusLabelEl]),
       ]),
-      this.view.root,
+      el("div", { class: "call-main" }, [this.view.root, this.chat.root]),
     ]);
 
     this.control = new ControlChannel({
@@ -110,12 +128,14 @@ export class ClientSession {
         }
       },
     });
+    this.chat.attach(this.control);
     this.call = new Call({
       fetchMedia: () => this.fetchMedia(),
       local,
       remoteVideo: this.view.remoteVideo,
       remoteAudio: this.view.remoteAudio,
     });
+    this.tools = new ClientCallTools(this.view, this.call, local, () => this.sendMediaState());
     this.renderStatus();
     this.view.attachLocal(local.stream);
     this.renderLocal();
@@ -194,6 +214,7 @@ export class ClientSession {
     const s = w.interaction;
     this.agentAudio = s.peer_audio;
     this.agentVideo = s.peer_video;
+    this.tools.setPeerScreen(s.peer_screen);
     this.applySettings(s.video_mode, s.max_quality);
     this.renderRemote();
     this.setStatus(s.status);
@@ -209,6 +230,7 @@ export class ClientSession {
         if (e.party === "agent") {
           this.agentAudio = e.audio;
           this.agentVideo = e.video;
+          this.tools.setPeerScreen(e.screen);
           this.renderRemote();
         }
         break;
@@ -292,10 +314,12 @@ export class ClientSession {
 
   private sendMediaState(): void {
     const local = this.opts.local;
+    const screen = this.tools.sharing;
     this.control.send({
       type: "media_state",
       audio: !!local.audioTrack && local.micOn,
-      video: !!local.videoTrack && local.cameraOn,
+      video: (!!local.videoTrack && local.cameraOn) || screen,
+      screen,
     });
   }
 
@@ -322,8 +346,8 @@ export class ClientSession {
       console.warn("camera switch failed", err);
     } finally {
       this.switchButton.disabled = false;
-      this.view.attachLocal(this.opts.local.stream);
       this.renderLocal();
+      this.tools.showLocal();
     }
   }
 
@@ -354,10 +378,12 @@ export class ClientSession {
     if (this.finished) return;
     this.finished = true;
     navigator.mediaDevices?.removeEventListener?.("devicechange", this.onDeviceChange);
+    this.tools.stop();
     this.call.clear();
     this.call.stop(outcome === "replaced" ? "replaced" : "ended");
     this.control.clear();
     this.control.close();
+    this.chat.finish();
     this.opts.local.stop();
     if (outcome !== "replaced") joined.put(this.opts.linkToken, { ...this.record, finished: outcome });
     this.opts.onFinished(outcome);

@@ -90,7 +90,8 @@ function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-async function errorFrom(res: Response): Promise<ApiError> {
+/** The `ApiError` of a failed answer (`{code, message}` body, else the status). */
+export async function errorFrom(res: Response): Promise<ApiError> {
   let code = `http_${res.status}`;
   let message = res.statusText || code;
   try {

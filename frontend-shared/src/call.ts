@@ -1,17 +1,20 @@
 // One party's media call through the gateway (docs/signaling.md): join the
 // room over the signaling socket, one RTCPeerConnection with exactly two
-// transceivers (audio, then video, both sendrecv), trickle ICE, polite
-// perfect negotiation, remote media into a <video> and an <audio>, network
-// quality from stats, and rejoining with a fresh MediaAccess and a new peer
-// connection when the connection is lost.
+// transceivers (audio, then video, both sendrecv) and the `collab` data
+// channel (the pointer), trickle ICE, polite perfect negotiation, remote
+// media into a <video> and an <audio>, network quality from stats, a shared
+// screen instead of the camera, and rejoining with a fresh MediaAccess and a
+// new peer connection when the connection is lost.
 
 import type { IceCandidate, MaxQuality, MediaAccess, Party, SignalOut } from "./protocol";
 import { ApiError } from "./api";
+import { CollabChannel } from "./collab";
 import { Emitter } from "./emitter";
 import { backoffDelay } from "./backoff";
 import type { LocalMedia } from "./media";
 import { decideRemoteDescription } from "./negotiation";
 import { extractSample, networkLevel, type LossCounters, type NetworkLevel, type StatLike } from "./netquality";
+import { COLLAB_LABEL } from "./pointer/wire";
 import { capEncodings, QUALITY_PROFILES } from "./quality";
 import { resolveSignalingUrl, SignalingSocket } from "./signaling";
 
@@ -85,6 +88,10 @@ export class Call extends Emitter<CallEvents> {
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private lossCounters: LossCounters | undefined;
   private qualityChain: Promise<void> = Promise.resolve();
+  /** A shared screen: sent instead of the camera while set. */
+  private screenTrack: MediaStreamTrack | null = null;
+  /** The `collab` data channel of the current peer connection (pointer). */
+  readonly collab = new CollabChannel();
 
   constructor(private readonly opts: CallOptions) {
     super();
@@ -120,8 +127,18 @@ export class Call extends Emitter<CallEvents> {
     await this.applyQuality();
   }
 
-  /** Puts a camera track (or none) on the video sender; no renegotiation. */
+  /** Puts a camera track (or none) on the video sender; no renegotiation. A shared screen stays on. */
   async replaceVideoTrack(track: MediaStreamTrack | null): Promise<void> {
+    await this.putVideo(this.screenTrack ?? track);
+  }
+
+  /** Sends a shared screen instead of the camera (null: the camera again); no renegotiation. */
+  async setScreenTrack(track: MediaStreamTrack | null): Promise<void> {
+    this.screenTrack = track;
+    await this.putVideo(track ?? this.opts.local.videoTrack);
+  }
+
+  private async putVideo(track: MediaStreamTrack | null): Promise<void> {
     const sender = this.leg?.videoSender;
     if (sender) {
       try {
@@ -242,7 +259,10 @@ export class Call extends Emitter<CallEvents> {
     const local = this.opts.local;
     // Exactly two transceivers, in this order: audio, then video.
     leg.audioSender = pc.addTransceiver(local.audioTrack ?? "audio", { direction: "sendrecv", streams: [local.stream] }).sender;
-    leg.videoSender = pc.addTransceiver(local.videoTrack ?? "video", { direction: "sendrecv", streams: [local.stream] }).sender;
+    const video = this.screenTrack ?? local.videoTrack;
+    leg.videoSender = pc.addTransceiver(video ?? "video", { direction: "sendrecv", streams: [local.stream] }).sender;
+    // Before the first offer, so that it has the data channel's m=application section.
+    this.collab.attach(pc.createDataChannel(COLLAB_LABEL, { ordered: true }));
 
     pc.onnegotiationneeded = () => {
       void this.makeOffer(leg);
@@ -408,6 +428,7 @@ export class Call extends Emitter<CallEvents> {
     if (!leg) return;
     if (leg.disconnectTimer !== undefined) clearTimeout(leg.disconnectTimer);
     leg.sig.close();
+    this.collab.detach();
     if (leg.pc) {
       leg.pc.onnegotiationneeded = null;
       leg.pc.onicecandidate = null;

@@ -4,7 +4,7 @@
 // every 10 s; reconnects with backoff 0.5-5 s until a final close
 // (4401/4403/4404) or the interaction ended.
 
-import type { ControlIn, ControlOut, InteractionEvent, InteractionSnapshot, Party } from "./protocol";
+import type { ChatMessage, ControlIn, ControlOut, InteractionEvent, InteractionSnapshot, Party, ReadMarks } from "./protocol";
 import { Emitter } from "./emitter";
 import { backoffDelay } from "./backoff";
 
@@ -53,6 +53,10 @@ export interface WelcomeInfo {
   role: Party;
   interaction: InteractionSnapshot;
   last_seq: number;
+  /** The chat's last seq; stored messages after the hello's `last_chat_seq` follow as `chat`. */
+  last_chat_seq: number;
+  /** Up to which chat seq each party has read. */
+  read: ReadMarks;
   /** True for the first welcome of this channel object. */
   first: boolean;
 }
@@ -65,6 +69,14 @@ export interface ControlEvents {
   error: { code: string; message: string };
   /** The channel stopped for good (final close code, ended, or `close()`). */
   closed: { code: number; reason: string };
+  /** A stored chat message (replayed after a welcome, then live). */
+  chat: ChatMessage;
+  /** The server stored a chat message this connection sent. */
+  chat_ack: { client_msg_id: string; message: ChatMessage };
+  /** The server refused a chat message this connection sent. */
+  chat_error: { client_msg_id: string; code: string; message: string };
+  /** A party has read the chat up to `seq`. */
+  chat_read: { party: Party; seq: number };
 }
 
 export type ControlState = "connecting" | "open" | "reconnecting" | "closed";
@@ -96,6 +108,7 @@ export class ControlChannel extends Emitter<ControlEvents> {
   private ended = false;
   private unauthorizedRetried = false;
   private queue: ControlIn[] = [];
+  private chatSeq: (() => number) | null = null;
   private readonly onOnline = (): void => {
     if (this.reconnectTimer !== undefined) {
       clearTimeout(this.reconnectTimer);
@@ -116,6 +129,16 @@ export class ControlChannel extends Emitter<ControlEvents> {
 
   get lastSeq(): number | undefined {
     return this.resume.lastSeq;
+  }
+
+  /** Welcomed on an open socket: frames sent now go out at once. */
+  get isOpen(): boolean {
+    return !this.stopped && this.welcomed && this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  /** The chat's `last_chat_seq` to put in every hello (the page's chat sets it). */
+  setChatSeq(get: () => number): void {
+    this.chatSeq = get;
   }
 
   start(): void {
@@ -168,6 +191,7 @@ export class ControlChannel extends Emitter<ControlEvents> {
     ws.onopen = () => {
       const last = this.resume.lastSeq;
       const hello: ControlIn = last === undefined ? { type: "hello", token } : { type: "hello", token, last_seq: last };
+      if (this.chatSeq && hello.type === "hello") hello.last_chat_seq = this.chatSeq();
       ws.send(JSON.stringify(hello));
       this.lastFrameAt = Date.now();
       this.startPing(ws);
@@ -209,7 +233,15 @@ export class ControlChannel extends Emitter<ControlEvents> {
         const first = this.welcomes === 0;
         this.welcomes += 1;
         this.emit("state", "open");
-        this.emit("welcome", { role: msg.role, interaction: msg.interaction, last_seq: msg.last_seq, first });
+        this.emit("welcome", {
+          role: msg.role,
+          interaction: msg.interaction,
+          last_seq: msg.last_seq,
+          // Absent from a server without chat.
+          last_chat_seq: msg.last_chat_seq ?? 0,
+          read: msg.read ?? { agent: 0, client: 0 },
+          first,
+        });
         const queued = this.queue;
         this.queue = [];
         for (const m of queued) this.send(m);
@@ -226,6 +258,18 @@ export class ControlChannel extends Emitter<ControlEvents> {
         this.emit("event", { event: msg.event, live: verdict === "live" });
         break;
       }
+      case "chat":
+        this.emit("chat", msg.message);
+        break;
+      case "chat_ack":
+        this.emit("chat_ack", { client_msg_id: msg.client_msg_id, message: msg.message });
+        break;
+      case "chat_error":
+        this.emit("chat_error", { client_msg_id: msg.client_msg_id, code: msg.code, message: msg.message });
+        break;
+      case "chat_read":
+        this.emit("chat_read", { party: msg.party, seq: msg.seq });
+        break;
       case "pong":
         break;
       case "error":

@@ -191,3 +191,215 @@ export function deliveryRows({ channel, status, reason } = {}) {
 export async function sendEnabled(page, channel, timeout = 15000) {
   await page.waitForSelector(`${tid(`send-${channel}`)}:not([disabled])`, { timeout });
 }
+
+// ---- chat and files ----
+
+/** The agent's access token, for checks over the REST API. */
+export async function agentToken() {
+  const res = await fetch(`${BASE}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: AGENT_LOGIN, password: AGENT_PASSWORD }),
+  });
+  assert.equal(res.status, 200, 'the agent signs in over the API');
+  return (await res.json()).access_token;
+}
+
+/** A JSON REST call from the test itself: `{ status, body }`. */
+export async function rest(method, path, token, body) {
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let parsed = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body: parsed };
+}
+
+/** Agent and client in a call (both pages say `active`). */
+export async function callUp(browser, { mode = 'two_way' } = {}) {
+  const agent = await person(browser);
+  const client = await person(browser);
+  const url = await agentStartsCall(agent.page, { mode });
+  await clientJoins(client.page, url);
+  await statusIs(agent.page, 'active', 30000);
+  await statusIs(client.page, 'active', 30000);
+  return { agent, client, url };
+}
+
+/** What the client page keeps of its join: `{ client_token, interaction_id }`. */
+export async function clientRecord(page) {
+  return page.evaluate(() => {
+    for (let i = 0; i < sessionStorage.length; i += 1) {
+      const key = sessionStorage.key(i);
+      if (key?.startsWith('va.client.')) return JSON.parse(sessionStorage.getItem(key));
+    }
+    return null;
+  });
+}
+
+/** Opens the page's chat panel unless it is open. */
+export async function openChat(page) {
+  const toggle = page.locator(tid('chat-toggle'));
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await page.waitForSelector(`${tid('chat-input')}:visible`);
+}
+
+/** Closes the page's chat panel if it is open. */
+export async function closeChat(page) {
+  const toggle = page.locator(tid('chat-toggle'));
+  if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
+  await page.waitForSelector(tid('chat-input'), { state: 'hidden' });
+}
+
+/** Types and sends a chat message through the page. */
+export async function sendChat(page, text) {
+  await page.fill(tid('chat-input'), text);
+  await page.click(tid('chat-send'));
+}
+
+/** The page's chat messages in order: `{ seq, from, pending, failed, text, fileId }`. */
+export async function chatMessages(page) {
+  return page.$$eval(`${tid('chat-messages')} > ${tid('chat-message')}`, (nodes) =>
+    nodes.map((n) => ({
+      seq: n.dataset.seq ? Number(n.dataset.seq) : null,
+      from: n.dataset.from,
+      pending: n.dataset.pending === 'true',
+      failed: n.dataset.failed ?? null,
+      text: n.querySelector('[data-testid="chat-text"]')?.textContent ?? '',
+      fileId: n.querySelector('[data-testid="file-message"]')?.dataset.fileId ?? null,
+    })),
+  );
+}
+
+/** Waits until the page shows, stored (not pending), a message with exactly `text`. */
+export async function chatShows(page, text, timeout = 15000) {
+  await page.waitForFunction(
+    ([list, item, t]) =>
+      [...document.querySelectorAll(`${list} > ${item}`)].some(
+        (n) => n.dataset.seq && n.dataset.pending !== 'true' && n.querySelector('[data-testid="chat-text"]')?.textContent === t,
+      ),
+    [tid('chat-messages'), tid('chat-message'), text],
+    { timeout },
+  );
+}
+
+/** Waits until nothing the page sent is still waiting for the server. */
+export async function nothingPending(page, timeout = 15000) {
+  await page.waitForFunction(
+    (sel) => document.querySelectorAll(sel).length === 0,
+    `${tid('chat-message')}[data-pending="true"]`,
+    { timeout },
+  );
+}
+
+/**
+ * Asserts the chat is whole: seqs strictly increasing (no duplicates) and,
+ * when given, exactly these texts in this order.
+ */
+export async function assertChat(page, texts, label) {
+  const messages = await chatMessages(page);
+  const seqs = messages.map((m) => m.seq);
+  assert.ok(seqs.every((s) => Number.isInteger(s)), `${label}: every message is stored: ${JSON.stringify(messages)}`);
+  for (let i = 1; i < seqs.length; i += 1) assert.ok(seqs[i] > seqs[i - 1], `${label}: in seq order, once each: ${seqs}`);
+  if (texts) assert.deepEqual(messages.map((m) => m.text), texts, `${label}: the messages, in order`);
+  return messages;
+}
+
+/** SHA-256 (hex) of a file on disk, streamed. */
+export async function sha256File(path) {
+  const { createHash } = await import('node:crypto');
+  const { createReadStream } = await import('node:fs');
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+/**
+ * Writes a file of `size` bytes of cheap pseudo-random content (one random
+ * MiB, each copy stamped with its index), streamed; returns its SHA-256.
+ */
+export async function writeRandomFile(path, size) {
+  const { createHash, randomBytes } = await import('node:crypto');
+  const { createWriteStream } = await import('node:fs');
+  const { once } = await import('node:events');
+  const block = randomBytes(1 << 20);
+  const hash = createHash('sha256');
+  const out = createWriteStream(path);
+  for (let offset = 0, i = 0; offset < size; offset += block.length, i += 1) {
+    const chunk = Buffer.from(block.subarray(0, Math.min(block.length, size - offset)));
+    if (chunk.length >= 8) chunk.writeBigUInt64LE(BigInt(i), 0);
+    hash.update(chunk);
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return hash.digest('hex');
+}
+
+/** A sparse file of `size` zero bytes (no disk space, instant). */
+export async function writeSparseFile(path, size) {
+  const { open } = await import('node:fs/promises');
+  const fh = await open(path, 'w');
+  await fh.truncate(size);
+  await fh.close();
+}
+
+/**
+ * Records, in the page, every value a `<progress>` with this hook takes
+ * (read it back with `progressSeen`).
+ */
+export async function recordProgress(page, testid) {
+  await page.evaluate((id) => {
+    const seen = (window.__progress ??= {});
+    seen[id] = [];
+    const note = (n) => {
+      if (n instanceof HTMLProgressElement && n.dataset.testid === id) seen[id].push(n.value);
+    };
+    new MutationObserver((records) => {
+      for (const r of records) {
+        note(r.target);
+        for (const n of r.addedNodes) if (n instanceof Element) n.querySelectorAll('progress').forEach(note);
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['value'] });
+  }, testid);
+}
+
+export async function progressSeen(page, testid) {
+  return page.evaluate((id) => window.__progress?.[id] ?? [], testid);
+}
+
+/** Writes a `w` x `h` RGB PNG (a colour gradient) to `path`. */
+export async function writePng(path, w, h) {
+  const { deflateSync, crc32 } = await import('node:zlib');
+  const { writeFile } = await import('node:fs/promises');
+  const chunk = (type, data) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body) >>> 0);
+    return Buffer.concat([head, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y += 1) {
+    for (let x = 0; x < w; x += 1) {
+      const o = y * (w * 3 + 1) + 1 + x * 3;
+      raw[o] = x % 256;
+      raw[o + 1] = y % 256;
+      raw[o + 2] = 128;
+    }
+  }
+  const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+  await writeFile(path, Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
+}

@@ -124,3 +124,84 @@ async fn the_agent_sends_an_sms_and_sees_it_delivered() {
     assert!(!sent.iter().any(|s| s.phone == "79990000003"), "refused: nothing sent");
     smsc.assert_no_violations();
 }
+
+#[tokio::test]
+async fn the_agent_points_on_the_client_video() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[]).await;
+    run_e2e(&p, "pointer.test.mjs", &[]);
+}
+
+#[tokio::test]
+async fn the_agent_and_the_client_share_their_screens() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[]).await;
+    run_e2e(&p, "screenshare.test.mjs", &[]);
+}
+
+#[tokio::test]
+async fn agent_and_client_chat() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[]).await;
+    run_e2e(&p, "chat.test.mjs", &[]);
+}
+
+/// Every regular file under `dir`, recursively.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn files_in_the_chat() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[]).await;
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let out_path = out.path().display().to_string();
+    run_e2e(&p, "files.test.mjs", &[("VC_E2E_OUT", out_path.as_str())]);
+
+    // The interactions whose uploads were refused or cancelled have no file.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path()).unwrap()).unwrap();
+    let ids = report["no_files"].as_array().expect("the browser test names its interactions");
+    assert!(!ids.is_empty(), "{report}");
+    // A client of its own: the pooled connections of `p.api()` went stale
+    // while the browser test blocked this thread.
+    let api = vc_testkit::Api::new(&p.api().base);
+    let agent = api.tokens("agent1", "agent-pass-1").await.0;
+    for id in ids {
+        let id = id.as_str().unwrap();
+        let r = api.get(&format!("/api/interactions/{id}/files"), Some(&agent)).await.unwrap();
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        assert_eq!(r.body, serde_json::json!([]), "nothing stored of the refused and cancelled uploads");
+    }
+    // On disk: the 100 MiB file, the picture, the other interaction's small
+    // file, and no part of a refused or cancelled upload.
+    let root = p.data_dir.path().join("files");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !files_under(&root.join("tmp")).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "temporary files left: {:?}",
+            files_under(&root.join("tmp"))
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let stored: Vec<_> = files_under(&root)
+        .into_iter()
+        .filter(|f| !f.starts_with(root.join("tmp")) && !f.to_string_lossy().contains(".thumb."))
+        .collect();
+    let mut sizes: Vec<u64> = stored.iter().map(|f| f.metadata().unwrap().len()).collect();
+    sizes.sort_unstable();
+    assert_eq!(sizes.len(), 3, "{stored:?}");
+    assert_eq!(sizes[2], 100 * 1024 * 1024, "{stored:?}");
+}

@@ -1,14 +1,16 @@
 //! The media gateway with WebRTC clients that are not browsers (the same
 //! sans-I/O core, synthetic media): many peers on one UDP port, recovery of
-//! lost packets, keyframe requests, a party rejoining, and memory that comes
-//! back after many calls.
+//! lost packets, keyframe requests, a party rejoining, memory that comes
+//! back after many calls, and the `collab` data channel relayed between the
+//! parties.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use vc_loadgen::{Desk, Party, PartyConfig, PartyStats, VideoCodec};
+use vc_loadgen::{DataMessage, Desk, Party, PartyConfig, PartyStats, VideoCodec};
+use vc_protocol::collab::{CollabMessage, MAX_MESSAGE_BYTES};
 use vc_protocol::media::MediaAccess;
 use vc_testkit::Platform;
 
@@ -29,7 +31,66 @@ fn config(desk: &Desk, access: &MediaAccess, drop_incoming: f64) -> PartyConfig 
         send_video: true,
         video_codec: VideoCodec::Vp8,
         drop_incoming,
+        collab: false,
+        pointer_hz: 0,
     }
+}
+
+/// A party that opens the `collab` data channel before its first offer.
+fn collab_config(desk: &Desk, access: &MediaAccess) -> PartyConfig {
+    PartyConfig { collab: true, ..config(desk, access, 0.0) }
+}
+
+async fn collab_open(party: &mut Party) {
+    assert!(party.collab_open(Duration::from_secs(10)).await, "the collab channel did not open");
+}
+
+/// A new interaction with both parties connected and their `collab`
+/// channels open.
+async fn collab_call(desk: &Desk) -> (vc_loadgen::Tickets, Party, Party) {
+    let t = desk.new_call("two_way").await.unwrap();
+    let mut a = Party::join(collab_config(desk, &t.agent)).await.unwrap();
+    let mut c = Party::join(collab_config(desk, &t.client)).await.unwrap();
+    for p in [&mut a, &mut c] {
+        connected(p).await;
+        collab_open(p).await;
+    }
+    (t, a, c)
+}
+
+/// Waits until `party` has received `n` collab messages (at most 5 s).
+async fn received_collab(party: &Party, n: u64, who: &str) -> PartyStats {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let s = party.stats();
+        if s.collab_received >= n {
+            return s;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{who} got {} of {n} collab messages: {:?}",
+            s.collab_received,
+            s.collab_messages.iter().map(|m| m.data.len()).collect::<Vec<_>>()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn pointer_move(i: usize) -> DataMessage {
+    let msg = CollabMessage::Pointer { x: i as f64 / 100.0, y: 1.0 - i as f64 / 100.0 };
+    DataMessage::text(serde_json::to_string(&msg).unwrap())
+}
+
+/// `vc_media_datachannel_messages_total{direction, outcome}`.
+async fn data_metric(p: &Platform, direction: &str, outcome: &str) -> i64 {
+    let text = p.api().get("/metrics", None).await.unwrap().body.as_str().unwrap().to_owned();
+    let (d, o) = (format!("direction=\"{direction}\""), format!("outcome=\"{outcome}\""));
+    text.lines()
+        .filter(|l| l.starts_with("vc_media_datachannel_messages_total{"))
+        .find(|l| l.contains(&d) && l.contains(&o))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 async fn connected(party: &mut Party) {
@@ -85,21 +146,28 @@ async fn calls_share_one_udp_port_and_media_flows_both_ways() {
         let (t, a, c) = call(&desk, 0.0).await;
         parties.push((t.interaction_id, a, c));
     }
+    // Counts are compared over a window that starts once every leg is up
+    // and ends before anyone leaves: what a party sent before the other's
+    // leg was connected, or while the other was leaving, never arrives.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let snapshot = |parties: &[(vc_protocol::InteractionId, Party, Party)]| -> Vec<(PartyStats, PartyStats)> {
+        parties.iter().map(|(_, a, c)| (a.stats(), c.stats())).collect()
+    };
+    let start = snapshot(&parties);
     tokio::time::sleep(Duration::from_secs(3)).await;
+    let end = snapshot(&parties);
     let mut gateway_addrs = std::collections::HashSet::new();
-    for (id, a, c) in parties {
+    for ((id, a, c), ((a0, c0), (a1, c1))) in parties.into_iter().zip(start.into_iter().zip(end)) {
         let (a, c) = (a.leave().await, c.leave().await);
-        for (who, s, other) in [("agent", &a, &c), ("client", &c, &a)] {
+        for (who, s) in [("agent", &a), ("client", &c)] {
             assert!(s.received_audio > 50, "{who} of {id} got {} audio packets", s.received_audio);
             assert!(s.received_video > 100, "{who} of {id} got {} video packets", s.received_video);
-            // What arrives is what the other party sent, give or take the last moment.
-            assert!(
-                s.received_video as f64 >= other.sent_video as f64 * 0.9,
-                "{who}: {} of {}",
-                s.received_video,
-                other.sent_video
-            );
             gateway_addrs.extend(s.remote_addrs.iter().copied());
+        }
+        for (who, s0, s1, o0, o1) in [("agent", &a0, &a1, &c0, &c1), ("client", &c0, &c1, &a0, &a1)] {
+            // What arrives is what the other party sent, give or take what was in flight.
+            let (got, sent) = (s1.received_video - s0.received_video, o1.sent_video - o0.sent_video);
+            assert!(got as f64 >= sent as f64 * 0.9, "{who} of {id}: {got} of {sent}");
         }
         assert_eq!(desk.get(id).await.unwrap()["status"], "active");
     }
@@ -246,7 +314,10 @@ async fn peers_and_stats_are_reported_on_the_bus() {
     let admin = p.admin_token().await;
     p.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
     let desk = Desk::sign_in(&p.api().base, "agent1", "agent-pass-1").await.unwrap();
-    let (t, a, c) = call(&desk, 0.0).await;
+    let (t, a, c) = collab_call(&desk).await;
+    for i in 0..10 {
+        a.send_collab(pointer_move(i));
+    }
 
     let mut seen = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(4);
@@ -287,6 +358,12 @@ async fn peers_and_stats_are_reported_on_the_bus() {
     assert!(audio.packets > 50);
     let out = last.outbound.iter().find(|t| t.kind == "video").unwrap();
     assert!(out.bitrate_kbps > 400.0, "what the gateway sends the client: {out:?}");
+    // The relay's counts: what the agent sent on `collab`, what the client was delivered.
+    let delivered = last.outbound.iter().find(|t| t.kind == "data").unwrap();
+    assert_eq!((delivered.packets, delivered.packets_lost), (10, 0), "{delivered:?}");
+    let (_, agent) = stats.iter().rev().find(|(r, _)| *r == "agent").unwrap();
+    let sent = agent.inbound.iter().find(|t| t.kind == "data").unwrap();
+    assert_eq!((sent.packets, sent.packets_lost), (10, 0), "{sent:?}");
 }
 
 /// A browser may offer again mid-call (tracks changed); the gateway answers
@@ -308,4 +385,109 @@ async fn renegotiation_mid_call_keeps_media_flowing() {
     assert!(a.received_video > before.0 + 60, "the agent keeps receiving after the renegotiation");
     assert!(c.received_video > before.1 + 60, "the client keeps receiving after the renegotiation");
     assert!(c.connected, "still the same connection");
+}
+
+/// The agent's pointer reaches the client (and the client's messages the
+/// agent) through the gateway: in order, intact, text as text and binary as
+/// binary, alongside the media. Oversized messages and floods are dropped.
+#[tokio::test]
+async fn collab_messages_are_relayed_both_ways_in_order() {
+    let (p, desk) = desk().await;
+    let (_, a, c) = collab_call(&desk).await;
+    let video_before = (a.stats().received_video, c.stats().received_video);
+
+    let mut to_client: Vec<DataMessage> = (0..40).map(pointer_move).collect();
+    to_client.push(DataMessage::binary(vec![0u8, 1, 2, 0xFF, 0]));
+    to_client.push(DataMessage::text("x".repeat(MAX_MESSAGE_BYTES)));
+    to_client.push(DataMessage::text(""));
+    let mut to_agent: Vec<DataMessage> = (0..40).map(|i| DataMessage::text(format!("c-{i}"))).collect();
+    to_agent.push(DataMessage::binary(vec![7u8; 3000]));
+    for i in 0..to_client.len().max(to_agent.len()) {
+        if let Some(m) = to_client.get(i) {
+            a.send_collab(m.clone());
+        }
+        if let Some(m) = to_agent.get(i) {
+            c.send_collab(m.clone());
+        }
+        // ~50 a second each way, about the pages' rate.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let got_c = received_collab(&c, to_client.len() as u64, "the client").await;
+    let got_a = received_collab(&a, to_agent.len() as u64, "the agent").await;
+    assert_eq!(got_c.collab_messages, to_client, "agent → client: in order and intact");
+    assert_eq!(got_a.collab_messages, to_agent, "client → agent: in order and intact");
+
+    // One byte over the limit: dropped, and what follows still arrives.
+    a.send_collab(DataMessage::text("y".repeat(MAX_MESSAGE_BYTES + 1)));
+    a.send_collab(DataMessage::text("after the oversized one"));
+    let got_c = received_collab(&c, to_client.len() as u64 + 1, "the client").await;
+    let last = got_c.collab_messages.last().unwrap();
+    assert_eq!(last.as_text(), Some("after the oversized one"));
+    assert!(got_c.collab_messages.iter().all(|m| m.data.len() <= MAX_MESSAGE_BYTES));
+    assert_eq!(data_metric(&p, "agent_to_client", "too_large").await, 1);
+    assert_eq!(data_metric(&p, "agent_to_client", "relayed").await, to_client.len() as i64 + 1);
+    assert_eq!(data_metric(&p, "client_to_agent", "relayed").await, to_agent.len() as i64);
+
+    // A flood: the rate cap lets the burst through and drops the rest.
+    let before = a.stats().collab_received;
+    for i in 0..300 {
+        c.send_collab(DataMessage::text(format!("flood-{i}")));
+    }
+    // Every flood message is relayed or counted as rate-limited.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let (flooded, limited) = loop {
+        let flooded = a.stats().collab_received - before;
+        let limited = data_metric(&p, "client_to_agent", "rate_limited").await as u64;
+        if flooded + limited >= 300 || tokio::time::Instant::now() > deadline {
+            break (flooded, limited);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(flooded + limited, 300, "{flooded} relayed, {limited} rate-limited");
+    // The burst (50) plus what the rate (100/s) refills while the flood arrives.
+    assert!(flooded >= 40 && limited >= 100, "{flooded} of a 300-message flood got through");
+
+    let (a, c) = (a.leave().await, c.leave().await);
+    assert!(a.received_video > video_before.0 + 60, "the agent's video kept flowing");
+    assert!(c.received_video > video_before.1 + 60, "the client's video kept flowing");
+}
+
+/// After the client reloads (a new peer connection and a new channel), the
+/// relay carries on with the new channel; what was sent while it was away is
+/// dropped and counted.
+#[tokio::test]
+async fn collab_relay_resumes_after_a_rejoin() {
+    let (p, desk) = desk().await;
+    let (t, a, c) = collab_call(&desk).await;
+    a.send_collab(DataMessage::text("before"));
+    received_collab(&c, 1, "the client").await;
+    c.leave().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for _ in 0..3 {
+        a.send_collab(DataMessage::text("while away"));
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    while data_metric(&p, "agent_to_client", "no_receiver").await < 3 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "messages to an absent client are counted as dropped"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let again = desk.media(t.interaction_id, &t.client_token).await.unwrap();
+    let mut c = Party::join(collab_config(&desk, &again)).await.unwrap();
+    connected(&mut c).await;
+    collab_open(&mut c).await;
+    a.send_collab(DataMessage::text("after"));
+    c.send_collab(DataMessage::text("back"));
+    let got_c = received_collab(&c, 1, "the rejoined client").await;
+    let got_a = received_collab(&a, 1, "the agent").await;
+    assert_eq!(got_c.collab_messages, vec![DataMessage::text("after")]);
+    assert_eq!(got_a.collab_messages, vec![DataMessage::text("back")]);
+    let video_before = c.stats().received_video;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    a.leave().await;
+    let c = c.leave().await;
+    assert!(c.received_video > video_before + 10, "media flows to the rejoined client");
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use vc_auth::AuthSettings;
+use vc_fileserver::FileserverSettings;
 use vc_media::MediaSettings;
 use vc_msg::MsgSettings;
 use vc_runtime::config::{HttpConfig, LogConfig, MongoConfig, MqttConfig, TokenConfig};
@@ -33,6 +34,8 @@ pub struct Config {
     pub media: MediaSettings,
     pub surl: SurlSettings,
     pub msg: MsgSettings,
+    /// `root` defaults to `<data_dir>/files`.
+    pub fileserver: FileserverSettings,
     pub frontends: FrontendsConfig,
 }
 
@@ -53,6 +56,7 @@ impl Default for Config {
             media: MediaSettings::default(),
             surl: SurlSettings::default(),
             msg: MsgSettings::default(),
+            fileserver: FileserverSettings::default(),
             frontends: FrontendsConfig::default(),
         }
     }

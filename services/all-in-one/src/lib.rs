@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use vc_auth::{Auth, FirstAdmin};
+use vc_fileserver::Fileserver;
 use vc_media::Media;
 use vc_msg::Msg;
 use vc_runtime::service::Service;
@@ -100,8 +101,11 @@ async fn start_services(cfg: &Config) -> Result<(Server, Option<FirstAdmin>), St
     }
     let surl = Surl::start(&rt, &surl_settings).await?;
     let msg = Msg::start(&rt, &cfg.msg).await?;
+    let mut files_settings = cfg.fileserver.clone();
+    files_settings.root = Some(files_settings.root_in(&cfg.data_dir));
+    let files = Fileserver::start(&rt, &files_settings).await?;
     rt.bus.ready();
-    let services: Vec<Arc<dyn Service>> = vec![auth, server, media, surl, msg];
+    let services: Vec<Arc<dyn Service>> = vec![auth, server, media, surl, msg, files];
     let http = Server::start(rt, services, Some(frontends::routes(&cfg.frontends)))?;
     Ok((http, first_admin))
 }

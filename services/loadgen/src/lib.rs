@@ -1,10 +1,11 @@
 //! A WebRTC client without a browser, on the same sans-I/O core as the
 //! gateway: it joins calls the way the pages do (REST, then the signaling
-//! WebSocket) and sends synthetic audio and video. Used by the gateway's
-//! system tests and by the `vc-load` tool.
+//! WebSocket), sends synthetic audio and video, and optionally talks on the
+//! `collab` data channel. Used by the gateway's system tests and by the
+//! `vc-load` tool.
 
 pub mod desk;
 pub mod party;
 
 pub use desk::{Desk, Tickets};
-pub use party::{Party, PartyConfig, PartyStats, VideoCodec};
+pub use party::{DataMessage, Party, PartyConfig, PartyStats, VideoCodec};

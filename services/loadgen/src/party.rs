@@ -1,7 +1,9 @@
 //! One party of a call without a browser: a WebRTC peer connection (the same
 //! sans-I/O core as the gateway) on its own UDP socket, the signaling
 //! WebSocket, and synthetic media: Opus-sized audio every 20 ms and VP8
-//! frames at 30 fps with a keyframe every 2 s (or when asked).
+//! frames at 30 fps with a keyframe every 2 s (or when asked). Optionally
+//! the `collab` data channel, as the pages open it: messages sent on demand
+//! or pointer moves at a steady rate, and every message received recorded.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
@@ -10,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use futures_util::{SinkExt, StreamExt};
+use rtc::data_channel::{RTCDataChannelId, RTCDataChannelInit};
 use rtc::interceptor::Registry;
 use rtc::media_stream::MediaStreamTrack;
 use rtc::peer_connection::RTCPeerConnectionBuilder;
@@ -18,7 +21,7 @@ use rtc::peer_connection::configuration::interceptor_registry::{configure_nack, 
 use rtc::peer_connection::configuration::media_engine::{
     MIME_TYPE_H264, MIME_TYPE_OPUS, MIME_TYPE_VP8, MediaEngine,
 };
-use rtc::peer_connection::event::{RTCPeerConnectionEvent, RTCTrackEvent};
+use rtc::peer_connection::event::{RTCDataChannelEvent, RTCPeerConnectionEvent, RTCTrackEvent};
 use rtc::peer_connection::message::{RTCMessage, TaggedRTCMessage};
 use rtc::peer_connection::sdp::RTCSessionDescription;
 use rtc::peer_connection::state::RTCPeerConnectionState;
@@ -36,6 +39,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message;
 use vc_media::forward::{codecs, keyframes};
+use vc_protocol::collab::{CHANNEL_LABEL, CollabMessage};
 use vc_protocol::media::{IceCandidate, SignalIn, SignalOut};
 
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +66,38 @@ pub struct PartyConfig {
     /// Share of incoming datagrams to drop once connected (simulated network
     /// loss, before decryption, as the network would).
     pub drop_incoming: f64,
+    /// Open the `collab` data channel before the first offer, as the pages do.
+    pub collab: bool,
+    /// Pointer moves (`CollabMessage::Pointer`) sent each second on the
+    /// `collab` channel once it is open; 0 for none. Implies `collab`.
+    pub pointer_hz: u32,
 }
+
+/// A data-channel message as sent or received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataMessage {
+    pub text: bool,
+    pub data: Vec<u8>,
+}
+
+impl DataMessage {
+    pub fn text(s: impl Into<String>) -> Self {
+        Self { text: true, data: s.into().into_bytes() }
+    }
+
+    pub fn binary(data: impl Into<Vec<u8>>) -> Self {
+        Self { text: false, data: data.into() }
+    }
+
+    /// The payload as text, if it is a text message.
+    pub fn as_text(&self) -> Option<&str> {
+        if self.text { std::str::from_utf8(&self.data).ok() } else { None }
+    }
+}
+
+/// Received `collab` messages kept in `PartyStats` (beyond this they are
+/// only counted, so a long load run does not grow without bound).
+const KEEP_MESSAGES: usize = 10_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum VideoCodec {
@@ -92,6 +127,14 @@ pub struct PartyStats {
     /// Gateway addresses media came from.
     pub remote_addrs: HashSet<SocketAddr>,
     pub dropped_incoming: u64,
+    /// Whether our `collab` channel is open.
+    pub collab_open: bool,
+    /// `collab` messages sent, and those the channel refused (not open).
+    pub collab_sent: u64,
+    pub collab_send_failed: u64,
+    /// `collab` messages received; the first 10,000 are kept in order.
+    pub collab_received: u64,
+    pub collab_messages: Vec<DataMessage>,
 }
 
 enum Control {
@@ -100,6 +143,8 @@ enum Control {
     RequestKeyframe,
     /// Offer again (renegotiation) mid-call.
     Renegotiate,
+    /// Send on the `collab` channel.
+    Collab(DataMessage),
 }
 
 /// A running party. Dropping it (or `leave`) ends its connection.
@@ -108,6 +153,7 @@ pub struct Party {
     control: tokio::sync::mpsc::UnboundedSender<Control>,
     task: tokio::task::JoinHandle<Result<(), PartyError>>,
     connected: watch::Receiver<bool>,
+    collab_open: watch::Receiver<bool>,
 }
 
 impl Party {
@@ -119,13 +165,27 @@ impl Party {
         let stats = Arc::new(Mutex::new(PartyStats::default()));
         let (control, control_rx) = tokio::sync::mpsc::unbounded_channel();
         let (connected_tx, connected) = watch::channel(false);
-        let task = tokio::spawn(run(cfg, ws, stats.clone(), control_rx, connected_tx));
-        Ok(Party { stats, control, task, connected })
+        let (collab_tx, collab_open) = watch::channel(false);
+        let watches = Watches { connected: connected_tx, collab_open: collab_tx };
+        let task = tokio::spawn(run(cfg, ws, stats.clone(), control_rx, watches));
+        Ok(Party { stats, control, task, connected, collab_open })
     }
 
     /// Waits until media flows (ICE + DTLS up), at most `timeout`.
     pub async fn connected(&mut self, timeout: Duration) -> bool {
         tokio::time::timeout(timeout, self.connected.wait_for(|c| *c)).await.is_ok_and(|r| r.is_ok())
+    }
+
+    /// Waits until our `collab` channel is open (the gateway acknowledged
+    /// it), at most `timeout`.
+    pub async fn collab_open(&mut self, timeout: Duration) -> bool {
+        tokio::time::timeout(timeout, self.collab_open.wait_for(|c| *c)).await.is_ok_and(|r| r.is_ok())
+    }
+
+    /// Sends a message on the `collab` channel (counted as failed if it is
+    /// not open).
+    pub fn send_collab(&self, msg: DataMessage) {
+        let _ = self.control.send(Control::Collab(msg));
     }
 
     pub fn stats(&self) -> PartyStats {
@@ -225,12 +285,44 @@ fn lock(stats: &Arc<Mutex<PartyStats>>) -> std::sync::MutexGuard<'_, PartyStats>
     stats.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// What the running party announces to its owner.
+struct Watches {
+    connected: watch::Sender<bool>,
+    collab_open: watch::Sender<bool>,
+}
+
+/// The pointer's position at step `i`: a slow circle on the client's video.
+fn pointer(i: u64) -> String {
+    let angle = i as f64 * 0.1;
+    let msg = CollabMessage::Pointer { x: 0.5 + 0.3 * angle.cos(), y: 0.5 + 0.3 * angle.sin() };
+    serde_json::to_string(&msg).unwrap_or_default()
+}
+
+/// Sends on the `collab` channel; false if it is not open or refused.
+fn send_collab(
+    pc: &mut rtc::peer_connection::RTCPeerConnection,
+    id: Option<RTCDataChannelId>,
+    msg: DataMessage,
+) -> bool {
+    let Some(mut dc) = id.and_then(|id| pc.data_channel(id)) else { return false };
+    let now = Instant::now();
+    let sent = if msg.text {
+        match String::from_utf8(msg.data) {
+            Ok(s) => dc.send_text(now, s),
+            Err(_) => return false,
+        }
+    } else {
+        dc.send(now, BytesMut::from(msg.data.as_slice()))
+    };
+    sent.is_ok()
+}
+
 async fn run(
     cfg: PartyConfig,
     mut ws: Ws,
     stats: Arc<Mutex<PartyStats>>,
     mut control: tokio::sync::mpsc::UnboundedReceiver<Control>,
-    connected_tx: watch::Sender<bool>,
+    watches: Watches,
 ) -> Result<(), PartyError> {
     send(&mut ws, &SignalIn::Join { token: cfg.room_token.clone() }).await?;
     // Wait for `joined`.
@@ -278,6 +370,17 @@ async fn run(
     .new_candidate_host()?;
     pc.add_local_candidate(RTCIceCandidate::from(&host).to_json()?)?;
     pc.add_local_candidate(RTCIceCandidateInit::default())?;
+    // Like the pages: the channel exists before the first offer, so the
+    // offer carries an `m=application` section; it opens (DCEP) once SCTP is up.
+    let collab: Option<RTCDataChannelId> = if cfg.collab || cfg.pointer_hz > 0 {
+        let init = RTCDataChannelInit { ordered: true, ..Default::default() };
+        Some(pc.create_data_channel(CHANNEL_LABEL, Some(init))?.id())
+    } else {
+        None
+    };
+    let mut collab_open = false;
+    let mut pointer_tick = tokio::time::interval(Duration::from_secs(1) / cfg.pointer_hz.max(1));
+    let mut pointer_step: u64 = 0;
     let offer = pc.create_offer(None)?;
     pc.set_local_description(Instant::now(), offer)?;
     let sdp = pc.local_description().map(|d| d.sdp.clone()).unwrap_or_default();
@@ -302,7 +405,21 @@ async fn run(
                 RTCPeerConnectionEvent::OnConnectionStateChangeEvent(state) => {
                     connected = state == RTCPeerConnectionState::Connected;
                     lock(&stats).connected = connected;
-                    connected_tx.send_replace(connected);
+                    watches.connected.send_replace(connected);
+                }
+                RTCPeerConnectionEvent::OnDataChannel(RTCDataChannelEvent::OnOpen(id))
+                    if Some(id) == collab =>
+                {
+                    collab_open = true;
+                    lock(&stats).collab_open = true;
+                    watches.collab_open.send_replace(true);
+                }
+                RTCPeerConnectionEvent::OnDataChannel(RTCDataChannelEvent::OnClose(id))
+                    if Some(id) == collab =>
+                {
+                    collab_open = false;
+                    lock(&stats).collab_open = false;
+                    watches.collab_open.send_replace(false);
                 }
                 RTCPeerConnectionEvent::OnTrack(RTCTrackEvent::OnOpen(init)) => {
                     if let Some(mut r) = pc.rtp_receiver(init.receiver_id) {
@@ -334,6 +451,13 @@ async fn run(
                     lock(&stats).keyframe_requests += 1;
                     keyframe_asked = true;
                 }
+                RTCMessage::DataChannelMessage(id, msg) if Some(id) == collab => {
+                    let mut s = lock(&stats);
+                    s.collab_received += 1;
+                    if s.collab_messages.len() < KEEP_MESSAGES {
+                        s.collab_messages.push(DataMessage { text: msg.is_string, data: msg.data.to_vec() });
+                    }
+                }
                 _ => {}
             }
         }
@@ -357,6 +481,11 @@ async fn run(
                     pc.set_local_description(Instant::now(), offer)?;
                     let sdp = pc.local_description().map(|d| d.sdp.clone()).unwrap_or_default();
                     send(&mut ws, &SignalIn::Offer { sdp }).await?;
+                }
+                Some(Control::Collab(msg)) => {
+                    let sent = send_collab(&mut pc, collab, msg);
+                    let mut s = lock(&stats);
+                    if sent { s.collab_sent += 1 } else { s.collab_send_failed += 1 }
                 }
                 Some(Control::Stop) | None => break,
             },
@@ -413,6 +542,12 @@ async fn run(
                 {
                     lock(&stats).sent_audio += 1;
                 }
+            }
+            _ = pointer_tick.tick(), if collab_open && cfg.pointer_hz > 0 => {
+                let sent = send_collab(&mut pc, collab, DataMessage::text(pointer(pointer_step)));
+                pointer_step += 1;
+                let mut s = lock(&stats);
+                if sent { s.collab_sent += 1 } else { s.collab_send_failed += 1 }
             }
             _ = video_tick.tick(), if connected && cfg.send_video => {
                 let key = frame % 60 == 0 || keyframe_asked;

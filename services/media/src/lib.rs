@@ -53,12 +53,15 @@ impl Media {
             }
         }
         let (events_tx, mut events_rx) = mpsc::unbounded_channel();
+        let data_messages =
+            data_message_counter(rt).map_err(|e| StartError::Other(format!("vc-media metrics: {e}")))?;
         let engine_cfg = EngineConfig {
             bind: SocketAddr::new(cfg.udp_host, cfg.udp_port),
             advertised: advertised.clone(),
             grace: Duration::from_secs(cfg.grace_secs),
             stats_interval: Duration::from_secs(cfg.stats_interval_secs.max(1)),
             idle_room_ttl: Duration::from_secs(cfg.grace_secs.max(60) * 10),
+            data_messages,
         };
         let (engine, engine_task) = engine::spawn(engine_cfg, events_tx).await?;
         let gateway_id = cfg
@@ -168,6 +171,19 @@ fn census_gauges(rt: &Runtime) -> Result<[prometheus::IntGauge; 3], prometheus::
         make("media_peers", "Parties seated in rooms")?,
         make("media_connections", "Peer connections alive")?,
     ])
+}
+
+/// `vc_media_datachannel_messages_total{direction, outcome}`.
+fn data_message_counter(rt: &Runtime) -> Result<prometheus::IntCounterVec, prometheus::Error> {
+    let c = prometheus::IntCounterVec::new(
+        prometheus::Opts::new(
+            "media_datachannel_messages_total",
+            "Data-channel messages parties sent: relayed, or dropped and why",
+        ),
+        &["direction", "outcome"],
+    )?;
+    rt.metrics.registry().register(Box::new(c.clone()))?;
+    Ok(c)
 }
 
 fn unavailable<E>(_: E) -> RemoteError {

@@ -211,6 +211,7 @@ pub(super) fn peer_stats(peer: &mut Peer, now: Instant) -> PeerStats {
         }
         stats.outbound.push(t);
     }
+    super::data::data_stats(peer, now, &mut stats);
     stats.inbound.sort_by(|a, b| a.kind.cmp(&b.kind));
     stats.outbound.sort_by(|a, b| a.kind.cmp(&b.kind));
     stats

@@ -1,11 +1,13 @@
 //! The gateway's engine: one task owns the UDP socket, every room and every
 //! peer connection. Datagrams are routed to their peer (ICE-lite username,
-//! then source address), the sans-I/O core is driven, and media read from
-//! one party is written straight into the other party's connection.
+//! then source address), the sans-I/O core is driven, and media (and
+//! `collab` data-channel messages) read from one party are written straight
+//! into the other party's connection.
 //!
 //! It talks to the outside only through [`Command`]s in and [`MediaEvent`]s
 //! and [`SignalOut`] frames out; it knows nothing of HTTP or MQTT.
 
+mod data;
 mod media;
 pub mod peer;
 pub mod room;
@@ -45,6 +47,9 @@ pub struct EngineConfig {
     pub stats_interval: Duration,
     /// Rooms nobody joined (or everyone left) are forgotten after this.
     pub idle_room_ttl: Duration,
+    /// `media_datachannel_messages_total{direction, outcome}`: every message
+    /// a party sent on a data channel, relayed or why not.
+    pub data_messages: prometheus::IntCounterVec,
 }
 
 /// What the outside asks of the engine.
@@ -532,6 +537,9 @@ impl Engine {
             match message {
                 RTCMessage::RtpPacket(track_id, packet) => self.on_rtp(&mut peer, &track_id, packet, now),
                 RTCMessage::RtcpPacket(track_id, packets) => self.on_rtcp(&mut peer, &track_id, packets, now),
+                RTCMessage::DataChannelMessage(channel, msg) => {
+                    self.on_data_message(&mut peer, channel, msg, now)
+                }
                 _ => {}
             }
         }
@@ -543,6 +551,7 @@ impl Engine {
     fn on_pc_event(&mut self, peer: &mut Peer, event: RTCPeerConnectionEvent, now: Instant) {
         match event {
             RTCPeerConnectionEvent::OnTrack(RTCTrackEvent::OnOpen(init)) => self.on_track_open(peer, init),
+            RTCPeerConnectionEvent::OnDataChannel(event) => self.on_data_channel_event(peer, event),
             RTCPeerConnectionEvent::OnIceConnectionStateChangeEvent(state) => {
                 self.emit(peer.room, MediaEventKind::IceState { role: peer.role, state: state.to_string() });
                 if state == RTCIceConnectionState::Failed {

@@ -1,6 +1,7 @@
 //! One party's connection to a room: its WebRTC peer connection (the
 //! sans-I/O core), the gateway's two outgoing tracks that carry the other
-//! party's media, and what the forwarder keeps per stream.
+//! party's media, what the forwarder keeps per stream, and the party's
+//! `collab` data channel.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -30,6 +31,7 @@ use vc_protocol::interaction::Party;
 use vc_protocol::media::{IceCandidate, SignalOut};
 use vc_protocol::{InteractionId, PeerId};
 
+use super::data::DataLeg;
 use super::stats::StreamCounters;
 use crate::forward::rewriter::StreamRewriter;
 use crate::forward::{codecs, keyframes};
@@ -107,6 +109,8 @@ pub struct Peer {
     pub last_pli: HashMap<Kind, Instant>,
     /// The connection's next protocol deadline (retransmissions, keep-alives).
     pub next_timeout: Option<Instant>,
+    /// The party's `collab` channel and the relay's counters for it.
+    pub data: DataLeg,
     /// Remote candidates that came before the remote description.
     pending_candidates: Vec<RTCIceCandidateInit>,
 }
@@ -150,6 +154,7 @@ impl Peer {
             joined_at: now,
             last_pli: HashMap::new(),
             next_timeout: None,
+            data: DataLeg::default(),
             pending_candidates: Vec::new(),
         }
     }

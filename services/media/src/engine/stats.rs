@@ -1,5 +1,5 @@
-//! Per-stream counters the forwarder keeps, turned into the `stats` event
-//! every few seconds.
+//! Per-stream counters the forwarder keeps (and per-leg counters of the
+//! data-channel relay), turned into the `stats` event every few seconds.
 
 use std::time::Instant;
 
@@ -107,6 +107,65 @@ impl StreamCounters {
     }
 }
 
+/// Data-channel messages on one leg: those a party sent (and how many of
+/// them the relay dropped), or those the relay delivered to it. Reported as
+/// a `TrackStats` of kind `data`: `packets` are messages, `packets_lost`
+/// the dropped ones, `loss` their share over the interval.
+#[derive(Debug, Clone, Default)]
+pub struct MessageCounters {
+    pub messages: u64,
+    pub bytes: u64,
+    pub dropped: u64,
+    last: Option<MessageSnapshot>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct MessageSnapshot {
+    at: Instant,
+    messages: u64,
+    bytes: u64,
+    dropped: u64,
+}
+
+impl MessageCounters {
+    pub fn on_message(&mut self, bytes: usize, dropped: bool) {
+        self.messages += 1;
+        self.bytes += bytes as u64;
+        if dropped {
+            self.dropped += 1;
+        }
+    }
+
+    /// Whether there is anything to report.
+    pub fn is_empty(&self) -> bool {
+        self.messages == 0
+    }
+
+    /// The stats since the last call (the first call reports since start).
+    pub fn report(&mut self, now: Instant) -> TrackStats {
+        let prev = self.last.unwrap_or(MessageSnapshot { at: now, messages: 0, bytes: 0, dropped: 0 });
+        let secs = now.duration_since(prev.at).as_secs_f64();
+        let messages = self.messages.saturating_sub(prev.messages);
+        let dropped = self.dropped.saturating_sub(prev.dropped);
+        let bytes = self.bytes.saturating_sub(prev.bytes);
+        let stats = TrackStats {
+            kind: "data".into(),
+            bitrate_kbps: if secs > 0.0 { bytes as f64 * 8.0 / 1000.0 / secs } else { 0.0 },
+            packets: self.messages,
+            packets_lost: self.dropped,
+            loss: if messages == 0 { 0.0 } else { (dropped as f64 / messages as f64).clamp(0.0, 1.0) },
+            ..Default::default()
+        };
+        self.last = Some(MessageSnapshot {
+            at: now,
+            messages: self.messages,
+            bytes: self.bytes,
+            dropped: self.dropped,
+        });
+        stats
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -137,5 +196,21 @@ mod tests {
         assert!((s.bitrate_kbps - 240.0).abs() < 1e-6);
         assert_eq!(s.fps, Some(10.0));
         assert_eq!(s.loss, 0.0);
+    }
+
+    #[test]
+    fn data_messages_report_drops_per_interval() {
+        let mut c = MessageCounters::default();
+        let t0 = Instant::now();
+        c.report(t0);
+        for i in 0..10 {
+            c.on_message(100, i < 2);
+        }
+        let s = c.report(t0 + Duration::from_secs(1));
+        assert_eq!((s.kind.as_str(), s.packets, s.packets_lost), ("data", 10, 2));
+        assert!((s.loss - 0.2).abs() < 1e-9);
+        assert!((s.bitrate_kbps - 8.0).abs() < 1e-9);
+        let s = c.report(t0 + Duration::from_secs(2));
+        assert_eq!((s.packets, s.packets_lost, s.loss), (10, 2, 0.0), "totals stay, the interval is quiet");
     }
 }

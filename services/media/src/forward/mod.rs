@@ -1,9 +1,10 @@
 //! The forwarding layer's pure pieces: packet demultiplexing, stream
-//! rewriting, codec inspection. Nothing here knows about HTTP, MQTT or
-//! MongoDB.
+//! rewriting, codec inspection, the data-channel relay's limits. Nothing
+//! here knows about HTTP, MQTT or MongoDB.
 
 pub mod codecs;
 pub mod demux;
 pub mod keyframes;
+pub mod relay;
 pub mod rewriter;
 pub mod vp8;

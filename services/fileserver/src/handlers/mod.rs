@@ -1,0 +1,30 @@
+//! One file per endpoint.
+
+pub mod download;
+pub mod list;
+pub mod thumbnail;
+pub mod upload;
+
+use vc_protocol::{ErrorCode, FileId};
+use vc_runtime::{ApiError, Caller};
+
+use crate::access::{self, Purpose};
+use crate::state::FilesState;
+use crate::store::FileDoc;
+
+/// The file's metadata, if `caller` may read it: a party of its
+/// interaction or staff who may see that interaction. 404 before 403 only
+/// for ids that do not exist.
+pub async fn readable_file(state: &FilesState, caller: &Caller, id: FileId) -> Result<FileDoc, ApiError> {
+    let doc =
+        state.files.get(id).await?.ok_or_else(|| ApiError::new(ErrorCode::FileNotFound, "no such file"))?;
+    match access::authorise(&state.access, &state.bus, caller, doc.interaction_id, Purpose::Read).await {
+        Ok(_) => Ok(doc),
+        // The file's interaction is unknown to vc-server: only overseers
+        // (who need no look-up) may still read it.
+        Err(e) if e.code == ErrorCode::InteractionNotFound => {
+            Err(ApiError::forbidden("this file's interaction is not yours"))
+        }
+        Err(e) => Err(e),
+    }
+}
