@@ -103,6 +103,8 @@ export type LinkOpen = { at: string, user_agent: string | null,
  */
 ip_hash: string | null, };
 
+export type FileKind = "chat" | "screenshot" | "photo" | "annotated" | "recording";
+
 export type FileInfo = { id: string, interaction_id: string, 
 /**
  * The name the uploader gave (for display and download only; never a path).
@@ -117,9 +119,67 @@ sha256: string,
  */
 content_type: string, uploaded_by: Party, 
 /**
+ * What the file is (from the upload's `kind`).
+ */
+kind: FileKind, 
+/**
+ * For an annotated screenshot: the original it was drawn on.
+ */
+original?: string, 
+/**
  * `GET /api/files/{id}/thumbnail` gives a small image.
  */
 thumbnail: boolean, created_at: string, };
+
+export type GeoLang = "ru" | "en";
+
+export type Address = { 
+/**
+ * The whole address in one line, as the provider writes it.
+ */
+display: string, lang: GeoLang, road?: string, house_number?: string, 
+/**
+ * City, town or village.
+ */
+city?: string, postcode?: string, country?: string, };
+
+export type MapLinks = { yandex: string, osm: string, };
+
+export type MapTile = { 
+/**
+ * The tile image (256 × 256 px).
+ */
+url: string, 
+/**
+ * The point on the tile, in px from its top left corner.
+ */
+x: number, y: number, };
+
+export type Location = { 
+/**
+ * WGS 84 degrees.
+ */
+lat: number, lon: number, 
+/**
+ * Radius of the browser's confidence circle, metres.
+ */
+accuracy_m: number, 
+/**
+ * Metres above the WGS 84 ellipsoid, when the device knows it.
+ */
+altitude_m?: number, 
+/**
+ * When the device measured it.
+ */
+measured_at: string, 
+/**
+ * When the server received it.
+ */
+received_at: string, 
+/**
+ * None when vc-geo could not find one (the coordinates stay usable).
+ */
+address?: Address, links: MapLinks, tile?: MapTile, };
 
 export type ChatMessage = { id: string, 
 /**
@@ -137,7 +197,11 @@ text: string,
 /**
  * An attached file (uploaded to vc-fileserver first).
  */
-file?: FileInfo, at: string, };
+file?: FileInfo, 
+/**
+ * The client's position (a location message).
+ */
+location?: Location, at: string, };
 
 export type ReadMarks = { agent: number, client: number, };
 
@@ -169,7 +233,7 @@ screen: boolean, } | { "type": "settings", video_mode: VideoMode, max_quality: M
 /**
  * For a Telegram delivery awaiting Start: the link the client opens.
  */
-start_url?: string, } | { "type": "ended", by: EndedBy, reason?: string, };
+start_url?: string, } | { "type": "requested", request_id: string, what: RequestKind, } | { "type": "request_answered", request_id: string, what: RequestKind, outcome: RequestOutcome, detail?: string, } | { "type": "ended", by: EndedBy, reason?: string, };
 
 export type InteractionEvent = { seq: number, at: string, event: EventKind, };
 
@@ -185,7 +249,11 @@ client_url?: string,
  * The short link to the current client link (kept, so it can be sent
  * and copied again).
  */
-short_url?: string, events: Array<InteractionEvent>, };
+short_url?: string, 
+/**
+ * Every position the client sent, oldest first.
+ */
+locations: Array<Location>, events: Array<InteractionEvent>, };
 
 export type CreateInteractionRequest = { client_name?: string, client_phone?: string, client_email?: string, client_telegram?: string, video_mode: VideoMode, max_quality?: MaxQuality, };
 
@@ -225,9 +293,29 @@ export type ControlIn = { "type": "hello", token: string, last_seq?: number,
 /**
  * The last chat `seq` this page has; later messages follow the welcome.
  */
-last_chat_seq?: number, } | { "type": "ping" } | { "type": "media_state", audio: boolean, video: boolean, screen?: boolean, } | { "type": "chat", client_msg_id: string, text?: string, file_id?: string, } | { "type": "chat_read", seq: number, } | { "type": "timing", mark: TimingMark, at_ms: number, };
+last_chat_seq?: number, } | { "type": "ping" } | { "type": "media_state", audio: boolean, video: boolean, screen?: boolean, } | { "type": "chat", client_msg_id: string, text?: string, file_id?: string, 
+/**
+ * The agent's request this message answers (an HD photo).
+ */
+request_id?: string, } | { "type": "location", client_msg_id: string, lat: number, lon: number, accuracy_m: number, altitude_m?: number, 
+/**
+ * When the device measured it, epoch milliseconds.
+ */
+measured_at_ms: number, 
+/**
+ * The agent's request this answers, if any.
+ */
+request_id?: string, 
+/**
+ * The language of the address (default `ru`).
+ */
+lang?: GeoLang, } | { "type": "request", what: RequestKind, } | { "type": "request_declined", request_id: string, outcome: RequestOutcome, detail?: string, } | { "type": "chat_read", seq: number, } | { "type": "timing", mark: TimingMark, at_ms: number, };
 
 export type TimingMark = "join_tap" | "first_remote_frame";
+
+export type RequestKind = "location" | "photo";
+
+export type RequestOutcome = "done" | "declined" | "unavailable" | "failed";
 
 export type InteractionSnapshot = { id: string, status: InteractionStatus, video_mode: VideoMode, max_quality: MaxQuality, agent_name: string, presence: Presence, 
 /**
@@ -237,7 +325,11 @@ peer_audio: boolean, peer_video: boolean,
 /**
  * The other party's video is a shared screen.
  */
-peer_screen: boolean, };
+peer_screen: boolean, 
+/**
+ * The client's page asks for the position as soon as it joins.
+ */
+auto_location: boolean, };
 
 export type ControlOut = { "type": "welcome", role: Party, interaction: InteractionSnapshot, last_seq: number, 
 /**

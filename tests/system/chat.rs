@@ -219,3 +219,76 @@ async fn acknowledged_messages_survive_a_restart() {
     // Numbering goes on after the restart.
     assert_eq!(say(&mut client, "c4", "message 4").await["message"]["seq"], 4);
 }
+
+/// Uploads `body` as `name` to the interaction's files; returns the file's id.
+async fn upload(p: &Platform, interaction: &str, token: &str, name: &str, body: &'static [u8]) -> String {
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/interactions/{interaction}/files", p.api().base))
+        .bearer_auth(token)
+        .header("X-File-Name", name)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let info: Value = r.json().await.unwrap();
+    info["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_file_of_the_interaction_travels_in_a_message_and_another_ones_is_refused() {
+    let c = call().await;
+    let (mut agent, _) = c.connect(&c.agent, None).await;
+    let (mut client, _) = c.connect(&c.client, None).await;
+
+    let file = upload(&c.p, &c.id, &c.client, "receipt.txt", b"paid in full").await;
+    client.send(json!({"type": "chat", "client_msg_id": "f1", "file_id": file})).await;
+    let acked = client.until(WAIT, |v| v["type"] == "chat_ack" || v["type"] == "chat_error").await;
+    let ack = acked.last().unwrap();
+    assert_eq!(ack["type"], "chat_ack", "{ack}");
+    let seen = agent.until(WAIT, |v| v["type"] == "chat").await;
+    let m = &seen.last().unwrap()["message"];
+    assert_eq!(m["from"], "client");
+    assert_eq!(m["file"]["id"], file.as_str());
+    assert_eq!(m["file"]["name"], "receipt.txt");
+    assert_eq!(m["file"]["size"], 12);
+    assert!(m["file"]["content_type"].as_str().unwrap().starts_with("text/plain"), "{m}");
+
+    // A file of another interaction (this agent's, even) cannot be attached here.
+    let other = c
+        .p
+        .api()
+        .post("/api/interactions", Some(&c.agent), &json!({"client_name": "Olga", "video_mode": "two_way"}))
+        .await
+        .unwrap()
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let foreign = upload(&c.p, &other, &c.agent, "secret.txt", b"not yours").await;
+    for (ws, who) in [(&mut client, "client"), (&mut agent, "agent")] {
+        ws.send(json!({"type": "chat", "client_msg_id": format!("x-{who}"), "file_id": foreign})).await;
+        let seen = ws.until(WAIT, |v| v["type"] == "chat_error" || v["type"] == "chat_ack").await;
+        let err = seen.last().unwrap();
+        assert_eq!(
+            (&err["type"], &err["code"]),
+            (&json!("chat_error"), &json!("file_not_found")),
+            "{who}: {err}"
+        );
+    }
+    // Nor an id that does not exist.
+    client
+        .send(
+            json!({"type": "chat", "client_msg_id": "x2", "file_id": "01a1fdf1-0000-7000-8000-000000000000"}),
+        )
+        .await;
+    let seen = client.until(WAIT, |v| v["type"] == "chat_error" || v["type"] == "chat_ack").await;
+    assert_eq!(seen.last().unwrap()["code"], "file_not_found");
+
+    // The history holds the file message and none of the refused ones.
+    let history =
+        c.p.api().get(&format!("/api/interactions/{}/messages", c.id), Some(&c.agent)).await.unwrap().body;
+    let items = history["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{history}");
+    assert_eq!(items[0]["file"]["id"], file.as_str());
+}

@@ -16,6 +16,7 @@ const file: FileInfo = {
   sha256: "00",
   content_type: "image/png",
   uploaded_by: "client",
+  kind: "chat",
   thumbnail: true,
   created_at: "2026-11-21T10:00:00Z",
 };

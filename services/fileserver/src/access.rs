@@ -184,6 +184,7 @@ mod tests {
             agent_id: agent,
             status,
             presence: Presence { agent: true, client: true },
+            location: None,
         }
     }
 

@@ -10,7 +10,7 @@ use mongodb::bson::{self, Document, doc};
 use mongodb::options::IndexOptions;
 use mongodb::{Collection, IndexModel};
 use serde::{Deserialize, Serialize};
-use vc_protocol::files::FileInfo;
+use vc_protocol::files::{FileInfo, FileKind};
 use vc_protocol::interaction::Party;
 use vc_protocol::{FileId, InteractionId, UserId};
 use vc_runtime::Db;
@@ -32,6 +32,10 @@ pub struct FileDoc {
     /// The staff user who uploaded it (none for the client).
     pub uploader_id: Option<UserId>,
     pub thumbnail: bool,
+    #[serde(default)]
+    pub kind: FileKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<FileId>,
     pub created_at: bson::DateTime,
 }
 
@@ -45,6 +49,8 @@ impl FileDoc {
             sha256: self.sha256.clone(),
             content_type: self.content_type.clone(),
             uploaded_by: self.uploaded_by,
+            kind: self.kind,
+            original: self.original,
             thumbnail: self.thumbnail,
             created_at: to_chrono(self.created_at),
         }

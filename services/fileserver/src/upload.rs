@@ -192,6 +192,8 @@ impl Receiver {
             None => false,
         };
         let doc = FileDoc {
+            kind: vc_protocol::files::FileKind::Chat,
+            original: None,
             id,
             interaction_id: meta.interaction_id,
             name: meta.name,

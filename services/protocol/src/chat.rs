@@ -30,6 +30,10 @@ pub struct ChatMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub file: Option<FileInfo>,
+    /// The client's position (a location message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub location: Option<crate::geo::Location>,
     pub at: DateTime<Utc>,
 }
 

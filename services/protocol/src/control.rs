@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+use utoipa::ToSchema;
 
 use crate::ids::InteractionId;
 use crate::interaction::{InteractionEvent, InteractionStatus, MaxQuality, Party, Presence, VideoMode};
@@ -46,11 +47,72 @@ pub enum ControlIn {
         #[serde(default)]
         #[ts(optional)]
         file_id: Option<crate::ids::FileId>,
+        /// The agent's request this message answers (an HD photo).
+        #[serde(default)]
+        #[ts(optional)]
+        request_id: Option<crate::ids::RequestId>,
+    },
+    /// The client's position (client only): stored as a chat message with
+    /// the street address vc-geo finds, acknowledged like a chat message.
+    Location {
+        client_msg_id: String,
+        lat: f64,
+        lon: f64,
+        accuracy_m: f64,
+        #[serde(default)]
+        #[ts(optional)]
+        altitude_m: Option<f64>,
+        /// When the device measured it, epoch milliseconds.
+        measured_at_ms: i64,
+        /// The agent's request this answers, if any.
+        #[serde(default)]
+        #[ts(optional)]
+        request_id: Option<crate::ids::RequestId>,
+        /// The language of the address (default `ru`).
+        #[serde(default)]
+        #[ts(optional)]
+        lang: Option<crate::geo::GeoLang>,
+    },
+    /// The agent asks the client's page for something (agent only); both
+    /// parties get a `requested` event.
+    Request { what: RequestKind },
+    /// The client's page could not or would not do what was asked (client
+    /// only); both parties get a `request_answered` event.
+    RequestDeclined {
+        request_id: crate::ids::RequestId,
+        outcome: RequestOutcome,
+        #[serde(default)]
+        #[ts(optional)]
+        detail: Option<String>,
     },
     /// This party has read the chat up to `seq`.
     ChatRead { seq: u64 },
     /// Timing marks of the connection, epoch milliseconds.
     Timing { mark: TimingMark, at_ms: i64 },
+}
+
+/// What the agent can ask the client's page for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    /// The client's position ("send my location").
+    Location,
+    /// A still at the camera's full resolution.
+    Photo,
+}
+
+/// How a request ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestOutcome {
+    /// Done: the location or photo is in the chat.
+    Done,
+    /// The client said no (or the browser's permission is denied).
+    Declined,
+    /// The device could not do it (no position fix, no camera, timeout).
+    Unavailable,
+    /// Something else went wrong (an upload failed, ...).
+    Failed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -76,6 +138,8 @@ pub struct InteractionSnapshot {
     pub peer_video: bool,
     /// The other party's video is a shared screen.
     pub peer_screen: bool,
+    /// The client's page asks for the position as soon as it joins.
+    pub auto_location: bool,
 }
 
 /// Server → page.

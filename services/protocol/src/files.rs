@@ -22,9 +22,50 @@ pub struct FileInfo {
     /// Sniffed from the content, not taken from the uploader.
     pub content_type: String,
     pub uploaded_by: Party,
+    /// What the file is (from the upload's `kind`).
+    #[serde(default)]
+    pub kind: FileKind,
+    /// For an annotated screenshot: the original it was drawn on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub original: Option<FileId>,
     /// `GET /api/files/{id}/thumbnail` gives a small image.
     pub thumbnail: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// What a file of an interaction is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// Sent in the chat.
+    #[default]
+    Chat,
+    /// A frame of a video, captured by either party.
+    Screenshot,
+    /// A still the client's camera took at full resolution (HD photo).
+    Photo,
+    /// A screenshot the agent drew on (`original` names the screenshot).
+    Annotated,
+    /// The call's recording.
+    Recording,
+}
+
+impl FileKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Chat => "chat",
+            FileKind::Screenshot => "screenshot",
+            FileKind::Photo => "photo",
+            FileKind::Annotated => "annotated",
+            FileKind::Recording => "recording",
+        }
+    }
+
+    /// Images taken of the call: they get the client's position in their EXIF.
+    pub fn is_capture(self) -> bool {
+        matches!(self, FileKind::Screenshot | FileKind::Photo | FileKind::Annotated)
+    }
 }
 
 /// `v1/files/get`: a file's metadata (vc-server checks a chat attachment).
@@ -46,4 +87,7 @@ pub struct InteractionAccess {
     pub agent_id: UserId,
     pub status: InteractionStatus,
     pub presence: Presence,
+    /// The client's last known position (written into captures' EXIF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<crate::geo::LocationFix>,
 }

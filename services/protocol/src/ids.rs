@@ -126,6 +126,10 @@ id_type!(
     /// One stored file (chat file, screenshot, recording).
     FileId
 );
+id_type!(
+    /// One request of the agent to the client's page (location, photo).
+    RequestId
+);
 
 #[cfg(test)]
 mod tests {

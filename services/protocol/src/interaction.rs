@@ -172,6 +172,17 @@ pub enum EventKind {
         #[ts(optional)]
         start_url: Option<String>,
     },
+    /// The agent asked the client's page for its location or a photo.
+    Requested { request_id: crate::ids::RequestId, what: crate::control::RequestKind },
+    /// The request ended (`done` when the location or photo is in the chat).
+    RequestAnswered {
+        request_id: crate::ids::RequestId,
+        what: crate::control::RequestKind,
+        outcome: crate::control::RequestOutcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        detail: Option<String>,
+    },
     /// Who ended it.
     Ended {
         by: EndedBy,
@@ -218,6 +229,9 @@ pub struct Interaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub short_url: Option<String>,
+    /// Every position the client sent, oldest first.
+    #[serde(default)]
+    pub locations: Vec<crate::geo::Location>,
     pub events: Vec<InteractionEvent>,
 }
 

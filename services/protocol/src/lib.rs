@@ -11,6 +11,7 @@ pub mod collab;
 pub mod control;
 pub mod error;
 pub mod files;
+pub mod geo;
 pub mod health;
 pub mod ids;
 pub mod interaction;
@@ -22,5 +23,5 @@ pub mod topics;
 mod typescript;
 
 pub use error::{ErrorBody, ErrorCode};
-pub use ids::{ChatMessageId, DeliveryId, FileId, InteractionId, MessageId, PeerId, UserId};
+pub use ids::{ChatMessageId, DeliveryId, FileId, InteractionId, MessageId, PeerId, RequestId, UserId};
 pub use typescript::typescript_bindings;

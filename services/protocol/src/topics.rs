@@ -116,6 +116,18 @@ pub mod files {
     }
 }
 
+/// Topics owned by vc-geo.
+pub mod geo {
+    use super::*;
+    use crate::geo::{ReverseGeocode, ReverseGeocoded};
+
+    /// The street address of a point (cached; the provider is asked at most
+    /// once a second).
+    pub fn reverse() -> Endpoint<ReverseGeocode, ReverseGeocoded> {
+        Endpoint::new("geo.reverse", "v1/geo/reverse".into())
+    }
+}
+
 /// What vc-server instances tell each other about a chat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatFanout {

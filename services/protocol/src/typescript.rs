@@ -4,7 +4,7 @@
 
 use ts_rs::{Config, TS};
 
-use crate::{auth, chat, collab, control, error, files, interaction, join, media, msg, surl};
+use crate::{auth, chat, collab, control, error, files, geo, interaction, join, media, msg, surl};
 
 fn decl<T: TS>(cfg: &Config) -> String {
     format!("export {}", T::decl(cfg))
@@ -36,7 +36,13 @@ pub fn typescript_bindings() -> String {
         decl::<msg::Delivery>(&cfg),
         decl::<msg::Channels>(&cfg),
         decl::<surl::LinkOpen>(&cfg),
+        decl::<files::FileKind>(&cfg),
         decl::<files::FileInfo>(&cfg),
+        decl::<geo::GeoLang>(&cfg),
+        decl::<geo::Address>(&cfg),
+        decl::<geo::MapLinks>(&cfg),
+        decl::<geo::MapTile>(&cfg),
+        decl::<geo::Location>(&cfg),
         decl::<chat::ChatMessage>(&cfg),
         decl::<chat::ReadMarks>(&cfg),
         decl::<chat::ChatHistory>(&cfg),
@@ -64,6 +70,8 @@ pub fn typescript_bindings() -> String {
         decl::<join::JoinResponse>(&cfg),
         decl::<control::ControlIn>(&cfg),
         decl::<control::TimingMark>(&cfg),
+        decl::<control::RequestKind>(&cfg),
+        decl::<control::RequestOutcome>(&cfg),
         decl::<control::InteractionSnapshot>(&cfg),
         decl::<control::ControlOut>(&cfg),
         decl::<media::IceServer>(&cfg),

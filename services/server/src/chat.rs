@@ -13,6 +13,7 @@ use mongodb::{Collection, IndexModel};
 use serde::{Deserialize, Serialize};
 use vc_protocol::chat::{ChatMessage, MAX_TEXT_BYTES};
 use vc_protocol::files::FileInfo;
+use vc_protocol::geo::Location;
 use vc_protocol::interaction::Party;
 use vc_protocol::{ChatMessageId, ErrorCode, InteractionId};
 use vc_runtime::db::DbError;
@@ -35,6 +36,8 @@ struct MessageDoc {
     author: Option<String>,
     text: String,
     file: Option<FileInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    location: Option<Location>,
     client_msg_id: String,
     at: bson::DateTime,
 }
@@ -48,6 +51,7 @@ impl MessageDoc {
             author: self.author,
             text: self.text,
             file: self.file,
+            location: self.location,
             at: to_chrono(self.at),
         }
     }
@@ -60,6 +64,21 @@ pub struct Draft {
     pub client_msg_id: String,
     pub text: String,
     pub file: Option<FileInfo>,
+    pub location: Option<Location>,
+}
+
+impl Draft {
+    /// A resend of a stored message (appending it returns the stored one).
+    pub fn existing(m: ChatMessage, client_msg_id: String) -> Self {
+        Self {
+            from: m.from,
+            author: m.author,
+            client_msg_id,
+            text: m.text,
+            file: m.file,
+            location: m.location,
+        }
+    }
 }
 
 /// Checks a message's text and id; `Err` carries the code the page shows.
@@ -119,7 +138,7 @@ impl Chat {
         Ok(Self { coll: db.collection(COLLECTION) })
     }
 
-    async fn by_client_id(
+    pub async fn by_client_id(
         &self,
         id: InteractionId,
         from: Party,
@@ -154,6 +173,7 @@ impl Chat {
                 author: draft.author.clone(),
                 text: draft.text.clone(),
                 file: draft.file.clone(),
+                location: draft.location.clone(),
                 client_msg_id: draft.client_msg_id.clone(),
                 at: to_bson(Utc::now()),
             };
@@ -175,6 +195,28 @@ impl Chat {
             }
         }
         Err(DbError::Contention(format!("chat of {id}")))
+    }
+
+    /// Every position the client sent, oldest first.
+    pub async fn locations(&self, id: InteractionId) -> Result<Vec<Location>, DbError> {
+        let docs: Vec<MessageDoc> = self
+            .coll
+            .find(doc! {"interaction_id": id.to_string(), "location": {"$exists": true}})
+            .sort(doc! {"seq": 1})
+            .await?
+            .try_collect()
+            .await?;
+        Ok(docs.into_iter().filter_map(|d| d.location).collect())
+    }
+
+    /// The client's latest position.
+    pub async fn last_location(&self, id: InteractionId) -> Result<Option<Location>, DbError> {
+        let last = self
+            .coll
+            .find_one(doc! {"interaction_id": id.to_string(), "location": {"$exists": true}})
+            .sort(doc! {"seq": -1})
+            .await?;
+        Ok(last.and_then(|d| d.location))
     }
 
     /// Messages after `after_seq`, in order, at most `limit`.

@@ -27,6 +27,9 @@ pub struct ServerSettings {
     /// `+<country code>`, e.g. `8 912 345-67-89` in Russia.
     pub default_phone_region: String,
     pub consent_text: Localized,
+    /// The client's page asks for the client's position as soon as it
+    /// joins (the browser still asks the client first).
+    pub auto_geolocation: bool,
 }
 
 /// TURN (coturn) with time-limited credentials (coturn's REST API: the
@@ -69,6 +72,7 @@ impl Default for ServerSettings {
                      for quality assurance."
                     .into(),
             },
+            auto_geolocation: false,
         }
     }
 }

@@ -6,10 +6,10 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use actix_ws::{CloseCode, CloseReason, Message};
 use tokio::sync::broadcast::error::RecvError;
 use vc_protocol::chat::ChatMessage;
-use vc_protocol::control::{ControlIn, ControlOut, InteractionSnapshot, TimingMark};
+use vc_protocol::control::{ControlIn, ControlOut, InteractionSnapshot, RequestOutcome, TimingMark};
 use vc_protocol::interaction::{EventKind, InteractionEvent, Party};
 use vc_protocol::topics::ChatItem;
-use vc_protocol::{ErrorCode, FileId, InteractionId};
+use vc_protocol::{ErrorCode, FileId, InteractionId, RequestId};
 use vc_runtime::{ApiError, Caller, Runtime};
 
 use crate::chat;
@@ -61,7 +61,7 @@ async fn refuse(mut session: actix_ws::Session, e: ApiError) {
     let _ = session.close(Some(CloseReason { code: CloseCode::Other(code), description: None })).await;
 }
 
-fn snapshot(doc: &InteractionDoc, role: Party) -> InteractionSnapshot {
+fn snapshot(doc: &InteractionDoc, role: Party, auto_location: bool) -> InteractionSnapshot {
     let (peer_audio, peer_video) = doc.peer_media_for(role);
     let peer_screen = match role {
         Party::Agent => doc.peer_media.client_screen,
@@ -77,6 +77,7 @@ fn snapshot(doc: &InteractionDoc, role: Party) -> InteractionSnapshot {
         peer_audio,
         peer_video,
         peer_screen,
+        auto_location,
     }
 }
 
@@ -200,7 +201,7 @@ async fn run(
     };
     let welcome = ControlOut::Welcome {
         role,
-        interaction: snapshot(&doc, role),
+        interaction: snapshot(&doc, role, state.cfg.auto_geolocation),
         last_seq: doc.next_seq,
         last_chat_seq: last_chat,
         read: doc.chat_read,
@@ -248,12 +249,21 @@ async fn run(
                 match incoming {
                     Some(Ok(Message::Text(t))) => match serde_json::from_str::<ControlIn>(&t) {
                         Ok(ControlIn::Ping) => conn.send(&ControlOut::Pong).await,
-                        Ok(ControlIn::Chat { client_msg_id, text, file_id }) => {
-                            let reply = match chat_message(&state, id, role, author.clone(), client_msg_id.clone(), text, file_id).await {
-                                Ok(message) => ControlOut::ChatAck { client_msg_id, message },
-                                Err(e) => ControlOut::ChatError { client_msg_id, code: e.code.as_str().into(), message: e.message },
+                        Ok(ControlIn::Chat { client_msg_id, text, file_id, request_id }) => {
+                            let draft = chat_draft(&state, id, role, author.clone(), client_msg_id.clone(), text, file_id).await;
+                            let reply = match draft {
+                                Ok(draft) => chat_message(&state, id, draft, request_id).await,
+                                Err(e) => Err(e),
                             };
-                            conn.send(&reply).await
+                            conn.send(&chat_reply(client_msg_id, reply)).await
+                        }
+                        Ok(ControlIn::Location { client_msg_id, lat, lon, accuracy_m, altitude_m, measured_at_ms, request_id, lang }) => {
+                            let fix = crate::geo::Fix { lat, lon, accuracy_m, altitude_m, measured_at_ms, lang: lang.unwrap_or_default() };
+                            let reply = match location_draft(&state, id, role, author.clone(), client_msg_id.clone(), fix).await {
+                                Ok(draft) => chat_message(&state, id, draft, request_id).await,
+                                Err(e) => Err(e),
+                            };
+                            conn.send(&chat_reply(client_msg_id, reply)).await
                         }
                         Ok(msg) => match on_message(&state, id, role, msg).await {
                             Ok(()) => Ok(()),
@@ -302,9 +312,24 @@ async fn run(
         .await;
 }
 
-/// A chat message from this connection: stored, then announced to every
-/// connection of the interaction; the stored message is the answer.
-async fn chat_message(
+fn chat_reply(client_msg_id: String, reply: Result<ChatMessage, ApiError>) -> ControlOut {
+    match reply {
+        Ok(message) => ControlOut::ChatAck { client_msg_id, message },
+        Err(e) => ControlOut::ChatError { client_msg_id, code: e.code.as_str().into(), message: e.message },
+    }
+}
+
+/// Refuses anything more once the call is over.
+async fn open_interaction(state: &ServerState, id: InteractionId) -> Result<InteractionDoc, ApiError> {
+    let doc = state.interactions.get(id).await?.ok_or_else(crate::state::not_found)?;
+    if doc.status.is_final() {
+        return Err(crate::state::ended());
+    }
+    Ok(doc)
+}
+
+/// A chat message (text and/or a file of this interaction) checked.
+async fn chat_draft(
     state: &ServerState,
     id: InteractionId,
     role: Party,
@@ -312,24 +337,95 @@ async fn chat_message(
     client_msg_id: String,
     text: Option<String>,
     file_id: Option<FileId>,
-) -> Result<ChatMessage, ApiError> {
+) -> Result<chat::Draft, ApiError> {
     let text = text.unwrap_or_default();
     chat::validate(&client_msg_id, &text, file_id.is_some())?;
-    let doc = state.interactions.get(id).await?.ok_or_else(crate::state::not_found)?;
-    if doc.status.is_final() {
-        return Err(crate::state::ended());
-    }
+    open_interaction(state, id).await?;
     let file = match file_id {
         Some(file_id) => Some(state.file_of(id, file_id).await?),
         None => None,
     };
-    let (message, new) =
-        state.chat.append(id, chat::Draft { from: role, author, client_msg_id, text, file }).await?;
+    Ok(chat::Draft { from: role, author, client_msg_id, text, file, location: None })
+}
+
+/// The client's position as a chat message, with the address vc-geo finds
+/// (none when it cannot: the coordinates stay usable).
+async fn location_draft(
+    state: &ServerState,
+    id: InteractionId,
+    role: Party,
+    author: Option<String>,
+    client_msg_id: String,
+    fix: crate::geo::Fix,
+) -> Result<chat::Draft, ApiError> {
+    if role != Party::Client {
+        return Err(ApiError::forbidden("only the client sends its location"));
+    }
+    chat::validate(&client_msg_id, "", true)?;
+    let fix = fix.checked()?;
+    open_interaction(state, id).await?;
+    if let Some(existing) = state.chat.by_client_id(id, role, &client_msg_id).await? {
+        // A resend: the stored message is the answer; no second look-up.
+        return Ok(chat::Draft::existing(existing, client_msg_id));
+    }
+    let location = crate::geo::locate(state, fix).await;
+    Ok(chat::Draft {
+        from: role,
+        author,
+        client_msg_id,
+        text: String::new(),
+        file: None,
+        location: Some(location),
+    })
+}
+
+/// A chat message from this connection: stored, then announced to every
+/// connection of the interaction; the stored message is the answer. One
+/// that answers a request (a location, a photo) also ends the request.
+async fn chat_message(
+    state: &ServerState,
+    id: InteractionId,
+    draft: chat::Draft,
+    request_id: Option<RequestId>,
+) -> Result<ChatMessage, ApiError> {
+    let role = draft.from;
+    let (message, new) = state.chat.append(id, draft).await?;
     if new {
         tracing::info!(interaction_id = %id, seq = message.seq, from = role.as_str(), "chat message stored");
         state.announce_chat(id, ChatItem::Message { message: Box::new(message.clone()) }).await;
     }
+    if let (Some(request_id), Party::Client) = (request_id, role) {
+        answer_request(state, id, request_id, RequestOutcome::Done, None).await?;
+    }
     Ok(message)
+}
+
+/// Ends an open request of this interaction (a no-op for one already
+/// answered, so a resend changes nothing); `request_not_found` otherwise.
+async fn answer_request(
+    state: &ServerState,
+    id: InteractionId,
+    request_id: RequestId,
+    outcome: RequestOutcome,
+    detail: Option<String>,
+) -> Result<(), ApiError> {
+    let committed = state
+        .commit(id, |doc| {
+            let (what, open) = crate::geo::request_state(&doc.events, request_id)?;
+            open.then(|| {
+                Change::default().event(EventKind::RequestAnswered {
+                    request_id,
+                    what,
+                    outcome,
+                    detail: detail.clone(),
+                })
+            })
+        })
+        .await?;
+    match committed {
+        Some((doc, _)) if crate::geo::request_state(&doc.events, request_id).is_some() => Ok(()),
+        _ => Err(ApiError::validation("request_id: no such request in this interaction")),
+    }
 }
 
 async fn on_message(
@@ -390,7 +486,31 @@ async fn on_message(
                 state.announce_chat(id, ChatItem::Read { party: role, seq }).await;
             }
         }
-        ControlIn::Timing { .. } | ControlIn::Ping | ControlIn::Chat { .. } => {}
+        ControlIn::Request { what } => {
+            if role != Party::Agent {
+                return Err(ApiError::forbidden("only the agent asks for a location or a photo"));
+            }
+            state
+                .commit(id, |doc| {
+                    (!doc.status.is_final()).then(|| {
+                        Change::default().event(EventKind::Requested { request_id: RequestId::new(), what })
+                    })
+                })
+                .await?;
+        }
+        ControlIn::RequestDeclined { request_id, outcome, detail } => {
+            if role != Party::Client {
+                return Err(ApiError::forbidden("only the client's page answers a request"));
+            }
+            if outcome == RequestOutcome::Done {
+                return Err(ApiError::validation(
+                    "outcome: a request is done by the location or photo itself",
+                ));
+            }
+            let detail = detail.map(|d| d.chars().take(200).collect::<String>());
+            answer_request(state, id, request_id, outcome, detail).await?;
+        }
+        ControlIn::Timing { .. } | ControlIn::Ping | ControlIn::Chat { .. } | ControlIn::Location { .. } => {}
         ControlIn::Hello { .. } => {
             return Err(ApiError::bad_request("already said hello"));
         }

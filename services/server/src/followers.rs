@@ -72,12 +72,20 @@ async fn delivery_status(state: &ServerState, change: &DeliveryStatusChanged) ->
 /// `v1/server/interactions/access`: who may reach an interaction.
 pub async fn access(state: &ServerState, id: InteractionId) -> Result<InteractionAccess, RemoteError> {
     match state.interactions.get(id).await {
-        Ok(Some(doc)) => Ok(InteractionAccess {
-            interaction_id: doc.id,
-            agent_id: doc.agent_id,
-            status: doc.status,
-            presence: doc.media,
-        }),
+        Ok(Some(doc)) => {
+            let location = state
+                .chat
+                .last_location(id)
+                .await
+                .map_err(|e| RemoteError::new("service_unavailable", e.to_string()))?;
+            Ok(InteractionAccess {
+                interaction_id: doc.id,
+                agent_id: doc.agent_id,
+                status: doc.status,
+                presence: doc.media,
+                location: location.as_ref().map(Into::into),
+            })
+        }
         Ok(None) => Err(RemoteError::new("interaction_not_found", "no such interaction")),
         Err(e) => Err(RemoteError::new("service_unavailable", e.to_string())),
     }

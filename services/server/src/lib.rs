@@ -5,6 +5,7 @@ mod chat;
 pub mod config;
 mod control_ws;
 mod followers;
+mod geo;
 mod handlers;
 mod hub;
 pub mod lifecycle;

@@ -101,6 +101,7 @@ impl InteractionDoc {
             presence: self.media,
             client_url: None,
             short_url: self.short_url.clone(),
+            locations: Vec::new(),
             events: if with_events { self.events.clone() } else { Vec::new() },
         }
     }

@@ -7,7 +7,7 @@ use vc_runtime::{ApiError, Staff};
 
 use crate::state::ServerState;
 
-/// One interaction with its event log.
+/// One interaction with its event log and the client's positions.
 #[utoipa::path(
     tag = "interactions",
     security(("bearer" = [])),
@@ -26,5 +26,7 @@ pub async fn get_interaction(
     id: web::Path<InteractionId>,
 ) -> Result<web::Json<Interaction>, ApiError> {
     let doc = state.load_for_staff(&staff, id.into_inner()).await?;
-    Ok(web::Json(doc.view(true)))
+    let mut view = doc.view(true);
+    view.locations = state.chat.locations(doc.id).await?;
+    Ok(web::Json(view))
 }
