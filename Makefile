@@ -44,6 +44,8 @@ test: setup-test lint
 
 bench: setup
 	cargo bench --locked -p vc-auth --bench tokens
+	cargo build --release --locked -p videoassist   # the transfer bench runs the release all-in-one
+	cargo bench --locked -p vc-fileserver --bench transfer
 
 clean-data:
 	rm -rf data

@@ -5,22 +5,26 @@
 
 import { api, freshAccessToken, refreshSession } from "@shared/api";
 import { ChatController } from "@shared/chat/controller";
+import type { FileActions } from "@shared/chat/filemessage";
 import type { ChatAuth } from "@shared/chat/transfer";
 import { ChatView } from "@shared/chat/view";
 import type { ControlChannel } from "@shared/control";
 import { t } from "@shared/i18n";
+import type { FileInfo } from "@shared/protocol";
 
 export class AgentChat {
   readonly root: HTMLElement;
+  /** The agent's authorization for file requests (screenshots, the viewer). */
+  readonly auth: ChatAuth;
   private readonly controller: ChatController;
   private readonly view: ChatView;
   private readonly offChanged: () => void;
 
   constructor(interactionId: string) {
-    const auth: ChatAuth = {
+    const auth: ChatAuth = (this.auth = {
       token: () => freshAccessToken(),
       renew: async () => (await refreshSession()) !== null,
-    };
+    });
     this.controller = new ChatController({
       interactionId,
       me: "agent",
@@ -36,6 +40,16 @@ export class AgentChat {
   /** Live: follows the call's control channel (call before it starts). */
   attach(control: ControlChannel): void {
     this.controller.attach(control);
+  }
+
+  /** Sends a file uploaded outside the composer (a screenshot) as a message. */
+  sendUploaded(info: FileInfo): boolean {
+    return this.controller.sendUploaded(info);
+  }
+
+  /** What pictures in messages open (viewer, editor). */
+  setFileActions(actions: FileActions): void {
+    this.view.setFileActions(actions);
   }
 
   /** The call is over (or was when opened): the history, read-only. */

@@ -24,9 +24,11 @@ import { isMaxQuality, isVideoMode } from "@shared/quality";
 import { onFirstFrame, timingMark } from "@shared/timing";
 import { AgentCallTools } from "./calltools";
 import { AgentChat } from "./chatpanel";
+import { AgentRequests } from "./requests";
 import { DeliveryBox } from "./deliverybox";
 import { LinkBox } from "./linkbox";
 import { qualitySelect, videoModeSelect } from "./options";
+import { AgentScreenshots } from "./screenshots";
 import { links, shortLinks } from "./store";
 
 /** How long to wait for the control channel's status after the gateway closed the room. */
@@ -56,6 +58,10 @@ export class InteractionPanel {
   private readonly tools: AgentCallTools;
   /** The chat beside the video (stays, read-only, after the call). */
   private readonly chat: AgentChat;
+  /** Location and HD photo requests, and the `geolocation` box. */
+  private readonly requests: AgentRequests;
+  /** Screenshots of the client's video, the viewer and the drawing editor. */
+  private readonly shots: AgentScreenshots;
   private disposed = false;
   private finished = false;
   private firstFrameSent = false;
@@ -125,6 +131,8 @@ export class InteractionPanel {
     this.view.unmuteButton.addEventListener("click", () => this.call?.unblockAudio());
     this.tools = new AgentCallTools(this.view, () => this.sendMediaState());
     this.chat = new AgentChat(this.id);
+    this.requests = new AgentRequests(this.view, interaction.locations ?? []);
+    this.shots = new AgentScreenshots(this.id, this.view, this.chat);
 
     const details = [interaction.client_phone, interaction.client_email, interaction.client_telegram].filter(
       (v): v is string => !!v,
@@ -141,6 +149,7 @@ export class InteractionPanel {
         ]),
         this.linkBox.root,
         this.deliveries.root,
+        this.requests.root,
         el("div", { class: "row settings" }, [
           el("label", { class: "field" }, [el("span", { class: "field-label", text: t("new.videoMode") }), this.modeSelect]),
           el("label", { class: "field" }, [el("span", { class: "field-label", text: t("new.quality") }), this.qualitySelect]),
@@ -173,6 +182,7 @@ export class InteractionPanel {
     this.disposed = true;
     this.deliveries.dispose();
     this.chat.dispose();
+    this.shots.dispose();
     this.stopLive();
   }
 
@@ -210,6 +220,7 @@ export class InteractionPanel {
       if (code === 4401 || code === 4403 || code === 4404) this.showError(t("err.session_expired"));
     });
     this.chat.attach(control);
+    this.requests.attach(control);
     control.start();
   }
 
@@ -493,6 +504,8 @@ export class InteractionPanel {
 
   private stopLive(): void {
     this.tools.stop();
+    this.requests.stop();
+    this.shots.stop();
     this.cancelFirstFrame?.();
     this.cancelFirstFrame = null;
     this.call?.clear();

@@ -5,6 +5,7 @@
 
 import { api, ApiError } from "@shared/api";
 import { ChatController } from "@shared/chat/controller";
+import type { FileActions } from "@shared/chat/filemessage";
 import type { ChatAuth } from "@shared/chat/transfer";
 import { ChatView } from "@shared/chat/view";
 import type { ControlChannel } from "@shared/control";
@@ -16,10 +17,11 @@ export class ClientChat {
   readonly root: HTMLElement;
   /** The chat button with the unread badge, for the call bar. */
   readonly toggle: HTMLButtonElement;
-  private readonly controller: ChatController;
+  /** The chat itself (location and photo messages go through it too). */
+  readonly controller: ChatController;
   private readonly view: ChatView;
 
-  constructor(interactionId: string, auth: ChatAuth) {
+  constructor(interactionId: string, readonly auth: ChatAuth) {
     const rest = async <T>(method: string, path: string): Promise<T> => {
       const call = async (): Promise<T> => api<T>(method, path, undefined, { kind: "bearer", token: (await auth.token()) ?? "" });
       try {
@@ -45,6 +47,11 @@ export class ClientChat {
   /** Follows the call's control channel (call before it starts). */
   attach(control: ControlChannel): void {
     this.controller.attach(control);
+  }
+
+  /** What pictures in messages open (the viewer). */
+  setFileActions(actions: FileActions): void {
+    this.view.setFileActions(actions);
   }
 
   /** The call is over: the page leaves the chat and keeps nothing of it. */

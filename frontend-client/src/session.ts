@@ -22,6 +22,8 @@ import { LocalMedia } from "@shared/media";
 import { timingMark } from "@shared/timing";
 import { ClientCallTools } from "./calltools";
 import { ClientChat } from "./chatpanel";
+import { ClientRequests } from "./requests";
+import { ClientScreenshots } from "./screenshots";
 import { brandHeader } from "./screens";
 import { joined, type JoinedRecord } from "./store";
 
@@ -55,6 +57,10 @@ export class ClientSession {
   private readonly tools: ClientCallTools;
   /** The chat panel (opened and closed from the call bar). */
   private readonly chat: ClientChat;
+  /** `take-screenshot` and the picture viewer. */
+  private readonly shots: ClientScreenshots;
+  /** The agent's location and HD photo requests, and the `send-geolocation` button. */
+  private readonly requests: ClientRequests;
   private readonly statusEl: HTMLElement;
   private readonly statusLabelEl: HTMLElement;
   private readonly switchButton: HTMLButtonElement;
@@ -129,6 +135,8 @@ export class ClientSession {
       },
     });
     this.chat.attach(this.control);
+    this.shots = new ClientScreenshots(this.record.interaction_id, this.view, this.chat);
+    this.shots.attach(this.control);
     this.call = new Call({
       fetchMedia: () => this.fetchMedia(),
       local,
@@ -136,6 +144,16 @@ export class ClientSession {
       remoteAudio: this.view.remoteAudio,
     });
     this.tools = new ClientCallTools(this.view, this.call, local, () => this.sendMediaState());
+    this.requests = new ClientRequests({
+      interactionId: this.record.interaction_id,
+      control: this.control,
+      chat: this.chat.controller,
+      auth: this.chat.auth,
+      track: () => local.videoTrack,
+    });
+    this.view.controls.appendChild(this.requests.geo.button);
+    this.view.stage.appendChild(this.requests.photo.overlay);
+    this.root.append(this.requests.geo.status, this.requests.geo.prompt);
     this.renderStatus();
     this.view.attachLocal(local.stream);
     this.renderLocal();
@@ -379,6 +397,8 @@ export class ClientSession {
     this.finished = true;
     navigator.mediaDevices?.removeEventListener?.("devicechange", this.onDeviceChange);
     this.tools.stop();
+    this.shots.stop();
+    this.requests.dispose();
     this.call.clear();
     this.call.stop(outcome === "replaced" ? "replaced" : "ended");
     this.control.clear();

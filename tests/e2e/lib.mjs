@@ -29,13 +29,17 @@ export async function launch(extraArgs = [], { fakeUi = true } = {}) {
   });
 }
 
-/** A browser context (one person) with camera and microphone allowed. */
-export async function person(browser, { locale = 'en-US', permissions = ['camera', 'microphone'] } = {}) {
+/**
+ * A browser context (one person) with camera and microphone allowed.
+ * `contextOptions`: more Playwright context options (e.g. `geolocation`).
+ */
+export async function person(browser, { locale = 'en-US', permissions = ['camera', 'microphone'], contextOptions = {} } = {}) {
   const context = await browser.newContext({
     locale,
     permissions,
     // Test platforms on HTTPS use a certificate generated at start.
     ignoreHTTPSErrors: true,
+    ...contextOptions,
   });
   const page = await context.newPage();
   page.on('console', (m) => {

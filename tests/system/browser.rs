@@ -133,6 +133,100 @@ async fn the_agent_points_on_the_client_video() {
 }
 
 #[tokio::test]
+async fn screenshots_drawn_on_and_viewed() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[]).await;
+    run_e2e(&p, "screenshots.test.mjs", &[]);
+}
+
+#[tokio::test]
+async fn the_agent_asks_for_the_client_location() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    // The address stand-in knows the spot the client's browser reports.
+    let nominatim = vc_testkit::fakes::FakeNominatim::start().await;
+    nominatim.add_place(
+        55.751244,
+        37.618423,
+        "en",
+        "Red Square, Tverskoy District, Moscow, Russia",
+        serde_json::json!({"road": "Red Square", "city": "Moscow", "country": "Russia", "postcode": "109012"}),
+    );
+    let base = nominatim.url();
+    // Tiles from an address nothing listens on: the page's markup is checked, not the picture.
+    let tiles = "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png";
+    let p = platform(&[("VC_GEO__BASE_URL", base.as_str()), ("VC_GEO__TILE_URL", tiles)]).await;
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let out_path = out.path().display().to_string();
+    run_e2e(
+        &p,
+        "geolocation.test.mjs",
+        &[
+            ("VC_E2E_ADDRESS", "Red Square"),
+            ("VC_E2E_TILE", "http://127.0.0.1:9/tiles/"),
+            ("VC_E2E_OUT", out_path.as_str()),
+        ],
+    );
+    assert!(nominatim.request_count() >= 1, "vc-geo asked the stand-in for the address");
+    nominatim.assert_no_violations();
+
+    // The screenshot the agent took after the location arrived carries the
+    // browser's emulated position in its EXIF.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path()).unwrap()).unwrap();
+    let file = report["screenshot"].as_str().expect("the browser test names the screenshot");
+    let api = vc_testkit::Api::new(&p.api().base);
+    let agent = api.tokens("agent1", "agent-pass-1").await.0;
+    let jpeg = reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .build()
+        .unwrap()
+        .get(format!("{}/api/files/{file}", api.base))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let exif = exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(&jpeg[..]))
+        .expect("EXIF in the screenshot");
+    let degrees = |tag, reference, negative: &str| {
+        let Some(exif::Field { value: exif::Value::Rational(v), .. }) =
+            exif.get_field(tag, exif::In::PRIMARY)
+        else {
+            panic!("{tag} missing")
+        };
+        let d = v[0].to_f64() + v[1].to_f64() / 60.0 + v[2].to_f64() / 3600.0;
+        let r = exif
+            .get_field(reference, exif::In::PRIMARY)
+            .expect("a GPS reference")
+            .display_value()
+            .to_string();
+        if r.contains(negative) { -d } else { d }
+    };
+    let lat = degrees(exif::Tag::GPSLatitude, exif::Tag::GPSLatitudeRef, "S");
+    let lon = degrees(exif::Tag::GPSLongitude, exif::Tag::GPSLongitudeRef, "W");
+    assert!((lat - report["lat"].as_f64().unwrap()).abs() < 1e-5, "latitude {lat}");
+    assert!((lon - report["lon"].as_f64().unwrap()).abs() < 1e-5, "longitude {lon}");
+    assert!(exif.get_field(exif::Tag::DateTimeOriginal, exif::In::PRIMARY).is_some(), "DateTimeOriginal");
+}
+
+#[tokio::test]
+async fn the_client_page_asks_for_the_location_at_join() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[("VC_SERVER__AUTO_GEOLOCATION", "true")]).await;
+    run_e2e(&p, "geolocation-auto.test.mjs", &[]);
+}
+
+#[tokio::test]
+async fn the_agent_takes_an_hd_photo_of_the_client_camera() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[]).await;
+    run_e2e(&p, "photo.test.mjs", &[]);
+}
+
+#[tokio::test]
 async fn the_agent_and_the_client_share_their_screens() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let p = platform(&[]).await;

@@ -10,7 +10,9 @@ import type { ControlChannel, WelcomeInfo } from "../control";
 import { Emitter } from "../emitter";
 import { errorText } from "../errors";
 import { isMessageKey, lang, t } from "../i18n";
-import { ChatLog } from "./model";
+import type { LocationDraft } from "../geo/format";
+import { locationFrame } from "../geo/format";
+import { ChatLog, type PendingMessage } from "./model";
 import { PendingStore } from "./pending";
 import { humanSize, MAX_FILE_BYTES, MAX_TEXT_BYTES, normalizeText, utf8Bytes, uuid } from "./text";
 import { type ChatAuth, type Upload, UploadCancelled, uploadFile } from "./transfer";
@@ -202,6 +204,33 @@ export class ChatController extends Emitter<ChatEvents> {
     void this.pumpUploads();
   }
 
+  /** Sends a file the page uploaded itself (a screenshot) as a chat message; false when read-only. */
+  sendUploaded(info: FileInfo): boolean {
+    if (!this.canSend) {
+      this.emit("notice", t("chat.readOnly"));
+      return false;
+    }
+    this.queue("", info);
+    return true;
+  }
+
+  /** Sends the client's position (a location message, acknowledged like chat); false when read-only. */
+  sendLocation(draft: LocationDraft, requestId?: string): boolean {
+    if (!this.canSend) {
+      this.emit("notice", t("chat.readOnly"));
+      return false;
+    }
+    this.queue("", undefined, { location: draft, ...(requestId ? { request_id: requestId } : {}) });
+    return true;
+  }
+
+  /** Sends an uploaded file as the answer to the agent's request (an HD photo); false when read-only. */
+  sendAnswer(info: FileInfo, requestId: string): boolean {
+    if (!this.canSend) return false;
+    this.queue("", info, { request_id: requestId });
+    return true;
+  }
+
   cancelUpload(id: string): void {
     const u = this.uploads.find((x) => x.id === id);
     if (!u) return;
@@ -222,23 +251,30 @@ export class ChatController extends Emitter<ChatEvents> {
     this.emit("changed", undefined);
   }
 
-  private queue(text: string, file?: FileInfo): void {
+  private queue(text: string, file?: FileInfo, extra?: Pick<PendingMessage, "location" | "request_id">): void {
     const chatEnd = Number.isFinite(this.welcomeChatSeq) ? this.welcomeChatSeq : 0;
     const p = this.log.queue(text, uuid(), Date.now(), file, chatEnd);
+    if (extra?.location) p.location = extra.location;
+    if (extra?.request_id) p.request_id = extra.request_id;
     this.store.save(this.log.unsent());
-    this.transmit(p.client_msg_id, p.text, p.file?.id);
+    this.transmit(p);
     this.emit("changed", undefined);
   }
 
-  private transmit(clientMsgId: string, text: string, fileId: string | undefined): void {
+  private transmit(p: PendingMessage): void {
     const control = this.control;
     // Not connected: the next welcome resends every waiting message.
     if (!control?.isOpen) return;
+    if (p.location) {
+      control.send(locationFrame(p.location, p.client_msg_id, p.request_id));
+      return;
+    }
     control.send({
       type: "chat",
-      client_msg_id: clientMsgId,
-      ...(text ? { text } : {}),
-      ...(fileId ? { file_id: fileId } : {}),
+      client_msg_id: p.client_msg_id,
+      ...(p.text ? { text: p.text } : {}),
+      ...(p.file ? { file_id: p.file.id } : {}),
+      ...(p.request_id ? { request_id: p.request_id } : {}),
     });
   }
 
@@ -295,7 +331,7 @@ export class ChatController extends Emitter<ChatEvents> {
     const mine = this.log.readMarks[this.opts.me];
     this.log.setRead("agent", w.read.agent);
     this.log.setRead("client", w.read.client);
-    for (const p of this.log.unsent()) this.transmit(p.client_msg_id, p.text, p.file?.id);
+    for (const p of this.log.unsent()) this.transmit(p);
     // Read while disconnected: tell the server now.
     if (mine > w.read[this.opts.me]) this.control?.send({ type: "chat_read", seq: mine });
     this.reportRead();

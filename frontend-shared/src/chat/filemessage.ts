@@ -8,6 +8,15 @@ import { errorText } from "../errors";
 import { lang, t, type MessageKey } from "../i18n";
 import { fileKind, humanSize, type FileKind } from "./text";
 import { type ChatAuth, downloadFile, fetchThumbnail, saveBlob } from "./transfer";
+import { canAnnotate, isViewableImage } from "../screenshot/names";
+
+/** What a page does with a picture in the chat (the viewer, the agent's editor). */
+export interface FileActions {
+  /** Shows the picture full screen. */
+  open?(file: FileInfo): void;
+  /** Opens the drawing editor on it (agent). */
+  annotate?(file: FileInfo): void;
+}
 
 /** The short label of the type badge (no icon font or emoji needed). */
 const BADGES: Record<FileKind, string> = {
@@ -41,6 +50,9 @@ export class FileBlock {
   private thumbUrl: string | null = null;
   private readonly aborter = new AbortController();
   private busy = false;
+  private actions: FileActions = {};
+  private thumb: HTMLImageElement | null = null;
+  private annotateButton: HTMLButtonElement | null = null;
 
   constructor(
     private readonly file: FileInfo,
@@ -74,7 +86,13 @@ export class FileBlock {
       {
         class: "file-message",
         testid: "file-message",
-        attrs: { "data-file-id": file.id, "data-sha256": file.sha256, "data-kind": kind, "data-size": String(file.size) },
+        attrs: {
+          "data-file-id": file.id,
+          "data-sha256": file.sha256,
+          "data-kind": kind,
+          "data-size": String(file.size),
+          "data-file-kind": file.kind,
+        },
       },
       [
         el("div", { class: "file-row" }, [
@@ -92,6 +110,45 @@ export class FileBlock {
     if (file.thumbnail) void this.loadThumbnail();
   }
 
+  /** Screenshots and photos: the thumbnail opens the viewer; "Draw" opens the editor. */
+  setActions(actions: FileActions): void {
+    this.actions = actions;
+    this.renderActions();
+  }
+
+  private renderActions(): void {
+    const viewable = isViewableImage(this.file) && !!this.actions.open;
+    if (this.thumb) {
+      this.thumb.classList.toggle("clickable", viewable);
+      if (viewable) {
+        this.thumb.tabIndex = 0;
+        this.thumb.setAttribute("role", "button");
+        this.thumb.title = t("viewer.open");
+      }
+    }
+    const annotate = canAnnotate(this.file) && !!this.actions.annotate;
+    if (annotate && !this.annotateButton) {
+      this.annotateButton = el("button", {
+        class: "btn btn-small file-annotate",
+        testid: "annotate",
+        text: t("editor.draw"),
+        attrs: { type: "button", "aria-label": t("editor.drawOn", { name: this.file.name }) },
+      });
+      this.annotateButton.addEventListener("click", () => this.actions.annotate?.(this.file));
+      this.download.before(this.annotateButton);
+    } else if (!annotate && this.annotateButton) {
+      this.annotateButton.remove();
+      this.annotateButton = null;
+    }
+  }
+
+  private readonly openViewer = (ev: Event): void => {
+    if (!this.actions.open || !isViewableImage(this.file)) return;
+    if (ev instanceof KeyboardEvent && ev.key !== "Enter" && ev.key !== " ") return;
+    ev.preventDefault();
+    this.actions.open(this.file);
+  };
+
   dispose(): void {
     this.aborter.abort();
     if (this.thumbUrl) URL.revokeObjectURL(this.thumbUrl);
@@ -108,7 +165,11 @@ export class FileBlock {
         testid: "file-thumbnail",
         attrs: { src: this.thumbUrl, alt: t("chat.thumbnailOf", { name: this.file.name }) },
       });
+      img.addEventListener("click", this.openViewer);
+      img.addEventListener("keydown", this.openViewer);
+      this.thumb = img;
       this.root.insertBefore(img, this.root.firstChild);
+      this.renderActions();
     } catch {
       // no thumbnail: the icon stays
     }

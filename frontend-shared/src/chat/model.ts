@@ -10,12 +10,17 @@
 // is taken to be it until the ack says otherwise, so it is never shown twice.
 
 import type { ChatMessage, FileInfo, Party, ReadMarks } from "../protocol";
+import type { LocationDraft } from "../geo/format";
 
 export interface PendingMessage {
   client_msg_id: string;
   text: string;
   /** The uploaded file the message carries. */
   file?: FileInfo;
+  /** A position (sent as a `location` frame instead of `chat`). */
+  location?: LocationDraft;
+  /** The agent's request this message answers. */
+  request_id?: string;
   /** The chat's last seq known when it was written: its own seq is greater. */
   after: number;
   /** Epoch ms when it was written. */
@@ -242,7 +247,8 @@ export class ChatLog {
         !this.claims.has(x.client_msg_id) &&
         m.seq > x.after &&
         x.text === m.text &&
-        (x.file?.id ?? null) === fileId,
+        (x.file?.id ?? null) === fileId &&
+        !!x.location === !!m.location,
     );
     if (!p) return;
     this.claims.set(p.client_msg_id, m.seq);

@@ -4,6 +4,7 @@
 
 import type { FileInfo } from "../protocol";
 import type { PendingMessage } from "./model";
+import { isLocationDraft } from "../geo/format";
 
 const PREFIX = "va.chat.pending.";
 
@@ -23,6 +24,8 @@ function isPending(v: unknown): v is PendingMessage {
     typeof r.after === "number" &&
     typeof r.at === "number" &&
     (r.file === undefined || isFileInfo(r.file)) &&
+    (r.location === undefined || isLocationDraft(r.location)) &&
+    (r.request_id === undefined || typeof r.request_id === "string") &&
     r.failed === undefined
   );
 }
@@ -44,7 +47,15 @@ export function encodePending(list: readonly PendingMessage[]): string {
   return JSON.stringify(
     list
       .filter((p) => !p.failed)
-      .map((p) => (p.file ? { client_msg_id: p.client_msg_id, text: p.text, after: p.after, at: p.at, file: p.file } : { client_msg_id: p.client_msg_id, text: p.text, after: p.after, at: p.at })),
+      .map((p) => ({
+        client_msg_id: p.client_msg_id,
+        text: p.text,
+        after: p.after,
+        at: p.at,
+        ...(p.file ? { file: p.file } : {}),
+        ...(p.location ? { location: p.location } : {}),
+        ...(p.request_id ? { request_id: p.request_id } : {}),
+      })),
   );
 }
 

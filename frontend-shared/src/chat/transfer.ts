@@ -3,8 +3,9 @@
 // (fetch + ReadableStream, saved through an object URL), thumbnails. Every
 // request carries the bearer header; tokens never go into URLs.
 
-import type { FileInfo } from "../protocol";
+import type { FileInfo, FileKind } from "../protocol";
 import { ApiError, errorFrom } from "../api";
+import { uploadQuery } from "../screenshot/names";
 
 /** How a party authorizes its requests. */
 export interface ChatAuth {
@@ -38,8 +39,21 @@ export function filePath(fileId: string): string {
   return `/api/files/${encodeURIComponent(fileId)}`;
 }
 
+/** What a file is, for `?kind=&original=` (a plain chat file without). */
+export interface UploadKind {
+  kind?: FileKind;
+  /** For `annotated`: the file drawn on. */
+  original?: string;
+}
+
 /** `POST /api/interactions/{id}/files` with the raw file; retries once after a 401. */
-export function uploadFile(interactionId: string, file: File, auth: ChatAuth, onProgress: Progress): Upload {
+export function uploadFile(
+  interactionId: string,
+  file: File,
+  auth: ChatAuth,
+  onProgress: Progress,
+  what: UploadKind = {},
+): Upload {
   let xhr: XMLHttpRequest | null = null;
   let cancelled = false;
   let rejectCancel: ((err: Error) => void) | null = null;
@@ -53,7 +67,7 @@ export function uploadFile(interactionId: string, file: File, auth: ChatAuth, on
       rejectCancel = reject;
       const req = new XMLHttpRequest();
       xhr = req;
-      req.open("POST", uploadPath(interactionId));
+      req.open("POST", uploadPath(interactionId) + uploadQuery(what.kind, what.original));
       if (token) req.setRequestHeader("Authorization", `Bearer ${token}`);
       req.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
       req.setRequestHeader("Content-Type", "application/octet-stream");

@@ -10,11 +10,12 @@ import type { ChatMessage, FileInfo, Party } from "../protocol";
 import { el, setText, show } from "../dom";
 import { lang, t } from "../i18n";
 import { type ChatController, chatErrorText } from "./controller";
-import { FileBlock } from "./filemessage";
+import { type FileActions, FileBlock } from "./filemessage";
 import type { ChatItem, PendingMessage } from "./model";
 import { linkify, MAX_TEXT_BYTES, normalizeText, utf8Bytes } from "./text";
 import type { ChatAuth } from "./transfer";
 import { UploadList } from "./uploadlist";
+import { locationBlock, pendingLocationBlock } from "../geo/locationview";
 
 export interface ChatViewOptions {
   controller: ChatController;
@@ -35,6 +36,8 @@ interface Row {
   status: HTMLElement | null;
   dismiss: HTMLButtonElement | null;
   file: FileBlock | null;
+  /** A location message: stored, or this page's still waiting for its ack. */
+  location: { node: HTMLElement; stored: boolean } | null;
 }
 
 /** Byte count from which the composer shows how much room is left. */
@@ -64,6 +67,8 @@ export class ChatView {
   private readonly offs: (() => void)[] = [];
   private readonly timeFormat = new Intl.DateTimeFormat(lang() === "ru" ? "ru-RU" : "en-GB", { hour: "2-digit", minute: "2-digit" });
   private readonly ctl: ChatController;
+  /** What the pictures in messages open (viewer, editor); set by the page. */
+  private fileActions: FileActions = {};
 
   constructor(private readonly opts: ChatViewOptions) {
     this.ctl = opts.controller;
@@ -185,6 +190,12 @@ export class ChatView {
       this.toggle.focus();
     }
     this.ctl.visibilityChanged();
+  }
+
+  /** The page's viewer / editor for pictures in messages (applies to those shown already too). */
+  setFileActions(actions: FileActions): void {
+    this.fileActions = actions;
+    for (const row of this.rows.values()) row.file?.setActions(actions);
   }
 
   /** The layout around the panel changed (shown, hidden): re-check what the user sees. */
@@ -343,6 +354,12 @@ export class ChatView {
     const author = mine ? t("chat.you") : authorOf(m, from);
 
     const fileBlock = file ? new FileBlock(file, this.opts.auth) : null;
+    fileBlock?.setActions(this.fileActions);
+    const loc = m?.location
+      ? { node: locationBlock(m.location), stored: true }
+      : p?.location
+        ? { node: pendingLocationBlock(p.location), stored: false }
+        : null;
     const status = mine ? el("span", { class: "chat-status", testid: "chat-status" }) : null;
     const node = el("li", { class: `chat-message ${mine ? "mine" : "theirs"}`, testid: "chat-message", attrs: { "data-from": from } }, [
       el("div", { class: "chat-meta" }, [
@@ -355,9 +372,10 @@ export class ChatView {
       ]),
       text ? textNode(text) : null,
       fileBlock?.root,
+      loc?.node,
       status,
     ]);
-    return { node, status, dismiss: null, file: fileBlock };
+    return { node, status, dismiss: null, file: fileBlock, location: loc };
   }
 
   private updateRow(row: Row, item: Exclude<ChatItem, { kind: "divider" }>): void {
@@ -367,6 +385,11 @@ export class ChatView {
       node.dataset.id = item.message.id;
       delete node.dataset.pending;
       delete node.dataset.failed;
+      if (item.message.location && row.location && !row.location.stored) {
+        const stored = locationBlock(item.message.location);
+        row.location.node.replaceWith(stored);
+        row.location = { node: stored, stored: true };
+      }
       if (item.mine) node.dataset.read = String(item.readByPeer);
       if (row.status) setText(row.status, t(item.readByPeer ? "chat.read" : "chat.sent"));
       row.dismiss?.remove();

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use vc_auth::AuthSettings;
 use vc_fileserver::FileserverSettings;
+use vc_geo::GeoSettings;
 use vc_media::MediaSettings;
 use vc_msg::MsgSettings;
 use vc_runtime::config::{HttpConfig, LogConfig, MongoConfig, MqttConfig, TokenConfig};
@@ -34,6 +35,8 @@ pub struct Config {
     pub media: MediaSettings,
     pub surl: SurlSettings,
     pub msg: MsgSettings,
+    /// `contact` defaults to `public_url`.
+    pub geo: GeoSettings,
     /// `root` defaults to `<data_dir>/files`.
     pub fileserver: FileserverSettings,
     pub frontends: FrontendsConfig,
@@ -56,6 +59,7 @@ impl Default for Config {
             media: MediaSettings::default(),
             surl: SurlSettings::default(),
             msg: MsgSettings::default(),
+            geo: GeoSettings::default(),
             fileserver: FileserverSettings::default(),
             frontends: FrontendsConfig::default(),
         }

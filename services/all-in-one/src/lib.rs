@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use vc_auth::{Auth, FirstAdmin};
 use vc_fileserver::Fileserver;
+use vc_geo::Geo;
 use vc_media::Media;
 use vc_msg::Msg;
 use vc_runtime::service::Service;
@@ -101,11 +102,16 @@ async fn start_services(cfg: &Config) -> Result<(Server, Option<FirstAdmin>), St
     }
     let surl = Surl::start(&rt, &surl_settings).await?;
     let msg = Msg::start(&rt, &cfg.msg).await?;
+    let mut geo_settings = cfg.geo.clone();
+    if geo_settings.contact.is_none() {
+        geo_settings.contact = cfg.public_url.clone();
+    }
+    let geo = Geo::start(&rt, &geo_settings).await?;
     let mut files_settings = cfg.fileserver.clone();
     files_settings.root = Some(files_settings.root_in(&cfg.data_dir));
     let files = Fileserver::start(&rt, &files_settings).await?;
     rt.bus.ready();
-    let services: Vec<Arc<dyn Service>> = vec![auth, server, media, surl, msg, files];
+    let services: Vec<Arc<dyn Service>> = vec![auth, server, media, surl, msg, geo, files];
     let http = Server::start(rt, services, Some(frontends::routes(&cfg.frontends)))?;
     Ok((http, first_admin))
 }

@@ -161,6 +161,30 @@ pub async fn authorise(
     interaction: InteractionId,
     purpose: Purpose,
 ) -> Result<Who, ApiError> {
+    Ok(check(cache, bus, caller, interaction, purpose).await?.0)
+}
+
+/// Checks that `caller` may add a file to `interaction`; with vc-server's
+/// fresh answer (the client's last position is in it).
+pub async fn authorise_upload(
+    cache: &AccessCache,
+    bus: &Bus,
+    caller: &Caller,
+    interaction: InteractionId,
+) -> Result<(Who, InteractionAccess), ApiError> {
+    match check(cache, bus, caller, interaction, Purpose::Upload).await? {
+        (who, Some(access)) => Ok((who, access)),
+        (_, None) => Err(ApiError::internal("interaction access was not looked up")),
+    }
+}
+
+async fn check(
+    cache: &AccessCache,
+    bus: &Bus,
+    caller: &Caller,
+    interaction: InteractionId,
+    purpose: Purpose,
+) -> Result<(Who, Option<InteractionAccess>), ApiError> {
     let who = Who::of(caller);
     precheck(who, interaction)?;
     let access = if who.needs_lookup(purpose) {
@@ -169,7 +193,7 @@ pub async fn authorise(
         None
     };
     decide(who, purpose, access.as_ref())?;
-    Ok(who)
+    Ok((who, access))
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 /// 100 MiB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 100 * 1024 * 1024;
+/// 32 MiB.
+pub const DEFAULT_MAX_CAPTURE_BYTES: u64 = 32 * 1024 * 1024;
 /// 50 GiB.
 pub const DEFAULT_QUOTA_BYTES: u64 = 50 * 1024 * 1024 * 1024;
 
@@ -16,6 +18,9 @@ pub struct FileserverSettings {
     pub root: Option<PathBuf>,
     /// The largest file accepted, in bytes (larger: 413 `file_too_large`).
     pub max_file_bytes: u64,
+    /// The largest screenshot or photo accepted (it is read in memory to
+    /// write the client's position into its EXIF); larger: 413 `file_too_large`.
+    pub max_capture_bytes: u64,
     /// All stored files together may take this many bytes (more: 507 `storage_full`).
     pub quota_bytes: u64,
     /// Longest side of a thumbnail, in pixels.
@@ -38,6 +43,7 @@ impl Default for FileserverSettings {
         Self {
             root: None,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            max_capture_bytes: DEFAULT_MAX_CAPTURE_BYTES,
             quota_bytes: DEFAULT_QUOTA_BYTES,
             thumbnail_max_side: 320,
             thumbnail_max_pixels: 50_000_000,
@@ -53,6 +59,9 @@ impl FileserverSettings {
     pub fn validate(&self) -> Result<(), String> {
         if self.max_file_bytes == 0 {
             return Err("fileserver.max_file_bytes must be at least 1".into());
+        }
+        if self.max_capture_bytes == 0 {
+            return Err("fileserver.max_capture_bytes must be at least 1".into());
         }
         if self.quota_bytes == 0 {
             return Err("fileserver.quota_bytes must be at least 1".into());
@@ -95,6 +104,8 @@ mod tests {
         assert_eq!(d.max_file_bytes, 104_857_600);
         assert!(FileserverSettings { max_file_bytes: 0, ..d.clone() }.validate().is_err());
         assert!(FileserverSettings { quota_bytes: 0, ..d.clone() }.validate().is_err());
+        assert_eq!(d.max_capture_bytes, 33_554_432);
+        assert!(FileserverSettings { max_capture_bytes: 0, ..d.clone() }.validate().is_err());
         assert!(FileserverSettings { quota_bytes: u64::MAX, ..d.clone() }.validate().is_err());
         assert!(FileserverSettings { thumbnail_max_side: 8, ..d.clone() }.validate().is_err());
         assert!(FileserverSettings { root: Some(PathBuf::new()), ..d.clone() }.validate().is_err());

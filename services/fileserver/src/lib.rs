@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod config;
+pub mod geotag;
 mod handlers;
 pub mod names;
 pub mod quota;
@@ -75,6 +76,7 @@ impl Fileserver {
             bus: rt.bus.clone(),
             metrics,
             max_file_bytes: cfg.max_file_bytes,
+            max_capture_bytes: cfg.max_capture_bytes,
             idle_timeout: Duration::from_secs(cfg.upload_idle_timeout_secs),
             thumb_limits: thumbnail::ThumbLimits {
                 max_side: cfg.thumbnail_max_side,

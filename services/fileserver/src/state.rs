@@ -85,6 +85,8 @@ pub struct FilesState {
     pub bus: Bus,
     pub metrics: FilesMetrics,
     pub max_file_bytes: u64,
+    /// The largest capture (screenshot, photo): it is read in memory to write its EXIF.
+    pub max_capture_bytes: u64,
     pub idle_timeout: Duration,
     pub thumb_limits: ThumbLimits,
     /// Thumbnails are made one at a time: decoding a large picture takes
@@ -133,6 +135,11 @@ impl FilesState {
 
     /// Makes a thumbnail in the background (after an upload), so it is
     /// usually ready when a page asks for it.
+    /// The most bytes an upload of `kind` may have.
+    pub fn limit_for(&self, kind: vc_protocol::files::FileKind) -> u64 {
+        if kind.is_capture() { self.max_capture_bytes.min(self.max_file_bytes) } else { self.max_file_bytes }
+    }
+
     pub fn prepare_thumbnail(self: &Arc<Self>, doc: FileDoc) {
         let state = self.clone();
         tokio::spawn(async move {

@@ -4,15 +4,22 @@
 //! fsynced, renamed into place and recorded; anything else (too large, over
 //! quota, the client went away, an error) leaves no file and no reservation
 //! behind.
+//!
+//! Captures (screenshots, photos) are the exception: they are smaller
+//! (`max_capture_bytes`), must be JPEG or PNG, and a JPEG is read in memory
+//! once complete to write the client's position into its EXIF
+//! ([`crate::geotag`]), still before it is renamed into place.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncWriteExt, BufWriter};
+use vc_protocol::files::FileKind;
+use vc_protocol::geo::LocationFix;
 use vc_protocol::interaction::Party;
 use vc_protocol::{ErrorCode, FileId, InteractionId, UserId};
 use vc_runtime::ApiError;
@@ -22,7 +29,7 @@ use crate::sniff::{ImageKind, Sniffer};
 use crate::state::{FilesState, outcome};
 use crate::storage::TempGuard;
 use crate::store::{FileDoc, to_bson};
-use crate::thumbnail;
+use crate::{geotag, thumbnail};
 
 /// Bytes gathered before one write to the file.
 const WRITE_BUFFER: usize = 512 * 1024;
@@ -90,6 +97,11 @@ pub struct NewFile {
     pub name: String,
     pub uploaded_by: Party,
     pub uploader_id: Option<UserId>,
+    pub kind: FileKind,
+    /// For an annotated screenshot: the screenshot or photo it was drawn on.
+    pub original: Option<FileId>,
+    /// The client's last position: written into a JPEG capture's EXIF.
+    pub location: Option<LocationFix>,
 }
 
 /// One upload under way.
@@ -100,17 +112,23 @@ pub struct Receiver {
     hasher: Sha256,
     sniffer: Sniffer,
     size: u64,
+    /// The most bytes this upload may have.
+    limit: u64,
     quota: ReservationGuard,
     started: Instant,
 }
 
 impl Receiver {
     /// Opens the temporary file. `expected`: the body's length when the
-    /// request says it (its quota is then reserved at once, exactly).
-    pub async fn start(state: Arc<FilesState>, expected: Option<u64>) -> Result<Self, UploadError> {
+    /// request says it (its quota is then reserved at once, exactly);
+    /// `limit`: the most bytes the file may have.
+    pub async fn start(
+        state: Arc<FilesState>,
+        expected: Option<u64>,
+        limit: u64,
+    ) -> Result<Self, UploadError> {
         let step = if expected.is_some() { 0 } else { RESERVE_STEP };
-        let mut quota =
-            ReservationGuard::new(state.usage.clone(), Reservation::new(step, state.max_file_bytes));
+        let mut quota = ReservationGuard::new(state.usage.clone(), Reservation::new(step, limit));
         if let Some(n) = expected
             && !quota.cover(n).await?
         {
@@ -126,6 +144,7 @@ impl Receiver {
             hasher: Sha256::new(),
             sniffer: Sniffer::new(),
             size: 0,
+            limit,
             quota,
             started: Instant::now(),
         })
@@ -134,8 +153,8 @@ impl Receiver {
     /// Takes one chunk.
     pub async fn write(&mut self, chunk: &[u8]) -> Result<(), UploadError> {
         let total = self.size + chunk.len() as u64;
-        if total > self.state.max_file_bytes {
-            return Err(UploadError::TooLarge { limit: self.state.max_file_bytes });
+        if total > self.limit {
+            return Err(UploadError::TooLarge { limit: self.limit });
         }
         if !self.quota.cover(total).await? {
             return Err(UploadError::StorageFull);
@@ -171,8 +190,28 @@ impl Receiver {
         let file = self.out.into_inner();
         file.sync_all().await?;
         drop(file);
+        let now = Utc::now();
         let content_type = self.sniffer.content_type();
-        let sha256 = hex::encode(self.hasher.finalize());
+        if meta.kind.is_capture()
+            && !matches!(ImageKind::of(content_type), Some(ImageKind::Jpeg | ImageKind::Png))
+        {
+            return Err(ApiError::validation(format!(
+                "a {} must be a JPEG or PNG image; this is {content_type}",
+                meta.kind.as_str()
+            ))
+            .into());
+        }
+        let mut sha256 = hex::encode(self.hasher.clone().finalize());
+        if meta.kind.is_capture()
+            && content_type == "image/jpeg"
+            && let Some(fix) = &meta.location
+            && let Some((tmp, size, sum)) = geotag(&self.state, &self.tmp, &mut self.quota, fix, now).await?
+        {
+            // The untagged file is removed as its guard is dropped.
+            self.tmp = tmp;
+            self.size = size;
+            sha256 = sum;
+        }
         let id = FileId::new();
         let dest = self.state.storage.path_of(id);
         let storage = self.state.storage.clone();
@@ -192,8 +231,8 @@ impl Receiver {
             None => false,
         };
         let doc = FileDoc {
-            kind: vc_protocol::files::FileKind::Chat,
-            original: None,
+            kind: meta.kind,
+            original: meta.original,
             id,
             interaction_id: meta.interaction_id,
             name: meta.name,
@@ -203,7 +242,7 @@ impl Receiver {
             uploaded_by: meta.uploaded_by,
             uploader_id: meta.uploader_id,
             thumbnail,
-            created_at: to_bson(Utc::now()),
+            created_at: to_bson(now),
         };
         if let Err(e) = self.state.files.insert(&doc).await {
             // Not recorded: the file must not stay (the quota guard gives its space back).
@@ -222,6 +261,7 @@ impl Receiver {
             party = doc.uploaded_by.as_str(),
             size = self.size,
             content_type,
+            kind = doc.kind.as_str(),
             thumbnail,
             ms = (secs * 1000.0).round(),
             mb_per_s = ((self.size as f64 / 1e6) / secs.max(1e-6) * 10.0).round() / 10.0,
@@ -229,4 +269,40 @@ impl Receiver {
         );
         Ok(doc)
     }
+}
+
+/// Writes `fix` into the EXIF of the complete JPEG in `tmp`: the result is
+/// a new temporary file, fsynced, with its size and SHA-256. `None` when
+/// the image cannot be rewritten (it is then stored as it came, with a
+/// warning).
+async fn geotag(
+    state: &FilesState,
+    tmp: &TempGuard,
+    quota: &mut ReservationGuard,
+    fix: &LocationFix,
+    taken_at: DateTime<Utc>,
+) -> Result<Option<(TempGuard, u64, String)>, UploadError> {
+    let original = Bytes::from(tokio::fs::read(tmp.path()).await?);
+    let fix_owned = fix.clone();
+    let tagged = tokio::task::spawn_blocking(move || geotag::add_location(original, &fix_owned, taken_at))
+        .await
+        .map_err(|e| ApiError::internal(format!("writing EXIF: {e}")))?;
+    let bytes = match tagged {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %e, "a capture is stored without the client's position");
+            return Ok(None);
+        }
+    };
+    let size = bytes.len() as u64;
+    if !quota.cover(size).await? {
+        return Err(UploadError::StorageFull);
+    }
+    let path = state.storage.temp_path();
+    let mut file = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await?;
+    let guard = TempGuard::new(path);
+    file.write_all(&bytes).await?;
+    file.sync_all().await?;
+    tracing::debug!(size, "the client's position written into a capture's EXIF");
+    Ok(Some((guard, size, hex::encode(Sha256::digest(&bytes)))))
 }

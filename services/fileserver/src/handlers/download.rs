@@ -37,13 +37,8 @@ pub const SANDBOX_CSP: &str = "default-src 'none'; sandbox";
     )
 )]
 #[get("/api/files/{id}")]
-pub async fn download_file(
-    caller: Caller,
-    state: web::Data<FilesState>,
-    id: web::Path<FileId>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    serve(&state, &caller, id.into_inner(), &req).await
+pub async fn download_file(r: FileRequest) -> Result<HttpResponse, ApiError> {
+    serve(r).await
 }
 
 /// The headers of `GET /api/files/{id}` without the body.
@@ -59,23 +54,17 @@ pub async fn download_file(
     )
 )]
 #[head("/api/files/{id}")]
-pub async fn head_file(
-    caller: Caller,
-    state: web::Data<FilesState>,
-    id: web::Path<FileId>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+pub async fn head_file(r: FileRequest) -> Result<HttpResponse, ApiError> {
     // actix-web sends no body for HEAD, and keeps Content-Length.
-    serve(&state, &caller, id.into_inner(), &req).await
+    serve(r).await
 }
 
-async fn serve(
-    state: &FilesState,
-    caller: &Caller,
-    id: FileId,
-    req: &HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    let doc = readable_file(state, caller, id).await?;
+/// What `GET` and `HEAD` both take.
+type FileRequest = (Caller, web::Data<FilesState>, web::Path<FileId>, HttpRequest);
+
+async fn serve((caller, state, id, req): FileRequest) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let doc = readable_file(&state, &caller, id).await?;
     let file = NamedFile::open_async(state.storage.path_of(id)).await.map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             tracing::error!(file_id = %id, "a recorded file is missing on disk");
@@ -90,7 +79,7 @@ async fn serve(
         .disable_content_disposition()
         .use_etag(true)
         .use_last_modified(true)
-        .into_response(req);
+        .into_response(&req);
     let headers = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&names::content_disposition(&doc.name)) {
         headers.insert(header::CONTENT_DISPOSITION, v);

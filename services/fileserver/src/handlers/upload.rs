@@ -6,11 +6,12 @@ use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, post, web};
 use futures_util::StreamExt;
-use vc_protocol::InteractionId;
-use vc_protocol::files::FileInfo;
+use serde::Deserialize;
+use vc_protocol::files::{FileInfo, FileKind};
+use vc_protocol::{ErrorCode, FileId, InteractionId};
 use vc_runtime::{ApiError, Caller};
 
-use crate::access::{self, Purpose};
+use crate::access;
 use crate::names;
 use crate::state::FilesState;
 use crate::store::FileDoc;
@@ -22,18 +23,37 @@ const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 /// All non-file form fields of a multipart upload together (they are ignored).
 const MAX_FORM_FIELDS_BYTES: usize = 64 * 1024;
 
+/// `?kind=…&original=…`
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+pub struct UploadQuery {
+    #[serde(default)]
+    pub kind: FileKind,
+    pub original: Option<FileId>,
+}
+
 /// Adds a file to the interaction. The body is the file itself (any
 /// `Content-Type` but multipart; the name in `X-File-Name`, percent-encoded
 /// UTF-8), or `multipart/form-data` with exactly one file part (its
 /// `filename`). The content type is sniffed from the content; the name is
 /// cleaned and kept as metadata only. Both parties may upload while the
 /// interaction is not over.
+///
+/// `kind` says what the file is: `chat` (the default), or a capture:
+/// `screenshot`, `photo`, or `annotated` (a screenshot drawn on; `original`
+/// names the screenshot or photo of this interaction it was drawn on, and
+/// is required). A capture must be a JPEG or PNG image of at most
+/// `max_capture_bytes`; a JPEG capture gets the client's last known
+/// position (GPS) and the capture time in its EXIF, keeping the EXIF it
+/// had (Orientation, ...). `recording` is refused: recordings are stored
+/// by the recording service.
 #[utoipa::path(
     tag = "files",
     security(("bearer" = [])),
     params(
         ("id" = InteractionId, Path, description = "interaction id"),
         ("X-File-Name" = Option<String>, Header, description = "the file's name, percent-encoded UTF-8 (raw bodies)"),
+        ("kind" = Option<FileKind>, Query, description = "what the file is: `chat` (default), `screenshot`, `photo`, `annotated`; captures must be JPEG or PNG and get the client's position in their EXIF (JPEG)"),
+        ("original" = Option<FileId>, Query, description = "for `kind=annotated` (required): the screenshot or photo of this interaction it was drawn on"),
     ),
     request_body(
         description = "the file: the raw bytes, or a multipart/form-data form with one file part",
@@ -41,12 +61,12 @@ const MAX_FORM_FIELDS_BYTES: usize = 64 * 1024;
     ),
     responses(
         (status = 201, description = "stored", body = FileInfo),
-        (status = 400, description = "the body broke off or is malformed", body = vc_protocol::ErrorBody),
+        (status = 400, description = "the body broke off or is malformed; `validation_failed`: an unknown kind, `annotated` without `original`, or a capture that is not a JPEG or PNG image", body = vc_protocol::ErrorBody),
         (status = 401, body = vc_protocol::ErrorBody),
-        (status = 403, description = "not a party of this interaction", body = vc_protocol::ErrorBody),
-        (status = 404, description = "`interaction_not_found`", body = vc_protocol::ErrorBody),
+        (status = 403, description = "not a party of this interaction, or `kind=recording`", body = vc_protocol::ErrorBody),
+        (status = 404, description = "`interaction_not_found`; `file_not_found`: `original` is not a screenshot or photo of this interaction", body = vc_protocol::ErrorBody),
         (status = 409, description = "`interaction_ended`", body = vc_protocol::ErrorBody),
-        (status = 413, description = "`file_too_large`", body = vc_protocol::ErrorBody),
+        (status = 413, description = "`file_too_large` (captures: more than `max_capture_bytes`)", body = vc_protocol::ErrorBody),
         (status = 503, body = vc_protocol::ErrorBody),
         (status = 507, description = "`storage_full`", body = vc_protocol::ErrorBody),
     )
@@ -56,12 +76,13 @@ pub async fn upload_file(
     caller: Caller,
     state: web::Data<FilesState>,
     id: web::Path<InteractionId>,
+    query: web::Query<UploadQuery>,
     req: HttpRequest,
     body: web::Payload,
 ) -> HttpResponse {
     let interaction_id = id.into_inner();
     let state = state.into_inner();
-    match receive(&state, &caller, interaction_id, &req, body).await {
+    match receive(&state, &caller, interaction_id, query.into_inner(), &req, body).await {
         Ok(doc) => HttpResponse::Created().json(doc.info()),
         Err(e) => {
             state.metrics.uploads.with_label_values(&[e.outcome()]).inc();
@@ -95,21 +116,30 @@ async fn receive(
     state: &Arc<FilesState>,
     caller: &Caller,
     interaction_id: InteractionId,
+    query: UploadQuery,
     req: &HttpRequest,
     body: web::Payload,
 ) -> Result<FileDoc, UploadError> {
-    let who = access::authorise(&state.access, &state.bus, caller, interaction_id, Purpose::Upload).await?;
+    if query.kind == FileKind::Recording {
+        return Err(
+            ApiError::forbidden("recordings are stored by the recording service, not uploaded").into()
+        );
+    }
+    let (who, interaction) =
+        access::authorise_upload(&state.access, &state.bus, caller, interaction_id).await?;
+    check_original(state, interaction_id, query).await?;
+    let limit = state.limit_for(query.kind);
     let multipart = is_multipart(req);
     let length = content_length(req);
     // Refuse what is known to be too large before reading any of it.
-    let allowed = state.max_file_bytes + if multipart { MULTIPART_OVERHEAD } else { 0 };
+    let allowed = limit + if multipart { MULTIPART_OVERHEAD } else { 0 };
     if length.is_some_and(|n| n > allowed) {
-        return Err(UploadError::TooLarge { limit: state.max_file_bytes });
+        return Err(UploadError::TooLarge { limit });
     }
     let (receiver, name) = if multipart {
-        receive_multipart(state, req, body).await?
+        receive_multipart(state, req, body, limit).await?
     } else {
-        let mut receiver = Receiver::start(state.clone(), length).await?;
+        let mut receiver = Receiver::start(state.clone(), length, limit).await?;
         let mut body = body;
         receiver.pump(&mut body, state.idle_timeout).await?;
         (receiver, header_name(req))
@@ -119,6 +149,9 @@ async fn receive(
         name: name.unwrap_or_else(|| names::DEFAULT_NAME.to_owned()),
         uploaded_by: who.party(),
         uploader_id: who.user_id(),
+        kind: query.kind,
+        original: query.original,
+        location: interaction.location,
     };
     let doc = receiver.finish(meta).await?;
     if doc.thumbnail {
@@ -127,11 +160,51 @@ async fn receive(
     Ok(doc)
 }
 
+/// `original` is given exactly for `annotated`, and names a screenshot or
+/// photo of the same interaction.
+async fn check_original(
+    state: &FilesState,
+    interaction_id: InteractionId,
+    query: UploadQuery,
+) -> Result<(), UploadError> {
+    let original = match (query.kind, query.original) {
+        (FileKind::Annotated, Some(id)) => id,
+        (FileKind::Annotated, None) => {
+            return Err(ApiError::validation(
+                "an annotated screenshot needs `original`: the screenshot or photo it was drawn on",
+            )
+            .into());
+        }
+        (_, None) => return Ok(()),
+        (kind, Some(_)) => {
+            return Err(ApiError::validation(format!(
+                "`original` is only for kind=annotated, not {}",
+                kind.as_str()
+            ))
+            .into());
+        }
+    };
+    match state.files.get(original).await? {
+        Some(doc)
+            if doc.interaction_id == interaction_id
+                && matches!(doc.kind, FileKind::Screenshot | FileKind::Photo) =>
+        {
+            Ok(())
+        }
+        _ => Err(ApiError::new(
+            ErrorCode::FileNotFound,
+            format!("no screenshot or photo {original} in this interaction to annotate"),
+        )
+        .into()),
+    }
+}
+
 /// A form with one file part; other fields are read and ignored.
 async fn receive_multipart(
     state: &Arc<FilesState>,
     req: &HttpRequest,
     body: web::Payload,
+    limit: u64,
 ) -> Result<(Receiver, Option<String>), UploadError> {
     let mut form = Multipart::new(req.headers(), body);
     let mut file: Option<(Receiver, Option<String>)> = None;
@@ -152,7 +225,7 @@ async fn receive_multipart(
             if file.is_some() {
                 return Err(ApiError::bad_request("one file per upload").into());
             }
-            let mut receiver = Receiver::start(state.clone(), None).await?;
+            let mut receiver = Receiver::start(state.clone(), None, limit).await?;
             receiver.pump(&mut field, state.idle_timeout).await?;
             let name = part_name.map(|n| names::sanitize_name(&n)).or_else(|| header_name(req));
             file = Some((receiver, name));

@@ -360,6 +360,52 @@ impl Bus {
         }))
     }
 
+    /// Like [`Bus::serve`], but up to `limit` requests are handled at once,
+    /// so a slow answer (e.g. one waiting for an external provider) does not
+    /// hold up quick ones. Acknowledgements still leave in arrival order.
+    pub async fn serve_concurrent<Req, Resp, F, Fut>(
+        &self,
+        group: &str,
+        endpoint: &Endpoint<Req, Resp>,
+        limit: usize,
+        handler: F,
+    ) -> Result<tokio::task::JoinHandle<()>, BusError>
+    where
+        Req: Payload,
+        Resp: Payload,
+        F: Fn(Envelope<Req>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Resp, RemoteError>> + Send + 'static,
+    {
+        let filter: TopicFilter<Req> = TopicFilter::from(endpoint.request_topic());
+        let mut sub = self.subscribe_shared(group, filter).await?;
+        let bus = self.clone();
+        let name = endpoint.name().to_owned();
+        let slots = Arc::new(tokio::sync::Semaphore::new(limit.max(1)));
+        Ok(tokio::spawn(async move {
+            while let Some(delivery) = sub.next().await {
+                let Some((response_topic, correlation)) = delivery.reply_to() else {
+                    tracing::warn!(endpoint = %name, "request without a response topic ignored");
+                    continue;
+                };
+                let Ok(permit) = slots.clone().acquire_owned().await else { break };
+                let (envelope, ack) = delivery.into_parts();
+                let answer = handler(envelope);
+                let (bus, name) = (bus.clone(), name.clone());
+                tokio::spawn(async move {
+                    let reply = match answer.await {
+                        Ok(body) => Reply::Ok { body },
+                        Err(e) => Reply::Error { code: e.code, message: e.message },
+                    };
+                    if let Err(e) = bus.respond(response_topic, correlation, reply).await {
+                        tracing::warn!(endpoint = %name, error = %e, "could not send a reply");
+                    }
+                    drop(ack);
+                    drop(permit);
+                });
+            }
+        }))
+    }
+
     async fn respond<T: Payload>(
         &self,
         response_topic: String,
