@@ -58,8 +58,13 @@ impl Auth {
             bus: rt.bus.clone(),
             trusted_proxies: rt.http.trusted_proxies.clone(),
         };
-        // Our own verifier need not wait for the bus round trip.
+        // Our own verifier need not wait for the bus round trip; it takes the
+        // revocations from the store too, before the first request comes,
+        // so a freshly started instance never accepts a revoked token.
         rt.verifier.insert_keys(&state.keys.public);
+        for r in state.revocations.recent().await.map_err(|e| other(&e))? {
+            rt.verifier.apply_revocation(&r);
+        }
         let state = web::Data::new(state);
         let first_admin = bootstrap::ensure_first_admin(&state).await.map_err(|e| other(&e))?;
 
