@@ -31,13 +31,7 @@ async fn call() -> Call {
     let admin = p.admin_token().await;
     p.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
     let agent = p.api().tokens("agent1", "agent-pass-1").await.0;
-    let r = p.api().post("/api/interactions", Some(&agent), &json!({"video_mode": "two_way"})).await.unwrap();
-    assert_eq!(r.status, 201, "{:?}", r.body);
-    let id = r.body["id"].as_str().unwrap().to_owned();
-    let link = r.body["client_url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
-    let r = p.api().post(&format!("/api/join/{link}"), None, &json!({"consent": true})).await.unwrap();
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    let client = r.body["client_token"].as_str().unwrap().to_owned();
+    let (id, client) = p.joined_call(&agent, &json!({"video_mode": "two_way"})).await;
     Call { p, agent, client, id }
 }
 

@@ -29,23 +29,7 @@ async fn call() -> Call {
     let agent = p.api().tokens("agent1", "agent-pass-1").await.0;
     let other_agent = p.api().tokens("agent2", "agent-pass-2").await.0;
     let supervisor = p.api().tokens("super1", "super-pass-1").await.0;
-    let created = p
-        .api()
-        .post("/api/interactions", Some(&agent), &json!({"client_name": "Ivan", "video_mode": "two_way"}))
-        .await
-        .unwrap()
-        .body;
-    let id = created["id"].as_str().unwrap().to_owned();
-    let link = created["client_url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
-    let client = p
-        .api()
-        .post(&format!("/api/join/{link}"), None, &json!({"consent": true}))
-        .await
-        .unwrap()
-        .body["client_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (id, client) = p.joined_call(&agent, &json!({"client_name": "Ivan", "video_mode": "two_way"})).await;
     Call { p, agent, other_agent, supervisor, client, id }
 }
 

@@ -38,14 +38,7 @@ async fn desk(env: &[(&str, &str)]) -> Desk {
 
 /// An interaction of `agent` with a client who joined: `(id, client token)`.
 async fn call(d: &Desk, agent: &str) -> (String, String) {
-    let api = d.p.api();
-    let r = api.post("/api/interactions", Some(agent), &json!({"video_mode": "two_way"})).await.unwrap();
-    assert_eq!(r.status, 201, "{:?}", r.body);
-    let id = r.body["id"].as_str().unwrap().to_owned();
-    let link = r.body["client_url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
-    let r = api.post(&format!("/api/join/{link}"), None, &json!({"consent": true})).await.unwrap();
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    (id, r.body["client_token"].as_str().unwrap().to_owned())
+    d.p.joined_call(agent, &json!({"video_mode": "two_way"})).await
 }
 
 impl Desk {

@@ -286,6 +286,22 @@ impl Platform {
     pub async fn create_user(&self, admin: &str, login: &str, password: &str, role: &str) -> String {
         self.api().create_user(admin, login, password, role).await
     }
+
+    /// The agent creates an interaction (`body` of `POST /api/interactions`)
+    /// and a client joins it with consent: `(interaction id, client token)`.
+    pub async fn joined_call(&self, agent: &str, body: &serde_json::Value) -> (String, String) {
+        let api = self.api();
+        let r = api.post("/api/interactions", Some(agent), body).await.unwrap();
+        assert_eq!(r.status, 201, "{:?}", r.body);
+        let id = r.body["id"].as_str().unwrap().to_owned();
+        let link = r.body["client_url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+        let r = api
+            .post(&format!("/api/join/{link}"), None, &serde_json::json!({"consent": true}))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        (id, r.body["client_token"].as_str().unwrap().to_owned())
+    }
 }
 
 /// A WebSocket client speaking JSON text frames (control channel, signaling).

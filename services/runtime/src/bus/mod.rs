@@ -337,32 +337,13 @@ impl Bus {
         F: Fn(Envelope<Req>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Resp, RemoteError>> + Send + 'static,
     {
-        let filter: TopicFilter<Req> = TopicFilter::from(endpoint.request_topic());
-        let mut sub = self.subscribe_shared(group, filter).await?;
-        let bus = self.clone();
-        let name = endpoint.name().to_owned();
-        Ok(tokio::spawn(async move {
-            while let Some(delivery) = sub.next().await {
-                let Some((response_topic, correlation)) = delivery.reply_to() else {
-                    tracing::warn!(endpoint = %name, "request without a response topic ignored");
-                    continue;
-                };
-                let (envelope, ack) = delivery.into_parts();
-                let reply = match handler(envelope).await {
-                    Ok(body) => Reply::Ok { body },
-                    Err(e) => Reply::Error { code: e.code, message: e.message },
-                };
-                if let Err(e) = bus.respond(response_topic, correlation, reply).await {
-                    tracing::warn!(endpoint = %name, error = %e, "could not send a reply");
-                }
-                drop(ack);
-            }
-        }))
+        self.serve_concurrent(group, endpoint, 1, handler).await
     }
 
-    /// Like [`Bus::serve`], but up to `limit` requests are handled at once,
-    /// so a slow answer (e.g. one waiting for an external provider) does not
-    /// hold up quick ones. Acknowledgements still leave in arrival order.
+    /// Like [`Bus::serve`] (which is this with one request at a time), but
+    /// up to `limit` requests are handled at once, so a slow answer (e.g. one
+    /// waiting for an external provider) does not hold up quick ones.
+    /// Acknowledgements still leave in arrival order.
     pub async fn serve_concurrent<Req, Resp, F, Fut>(
         &self,
         group: &str,
