@@ -142,7 +142,9 @@ impl Engine {
     }
 
     /// Tells each sender in the room the most it may send (REMB), from the
-    /// room's `max_quality`.
+    /// room's `max_quality`. One REMB per sender covering all its streams:
+    /// browsers apply a REMB's bitrate to their whole send estimate whatever
+    /// SSRCs it lists, so a separate audio-sized REMB would cap the video too.
     pub(super) fn send_remb(&mut self, room_id: InteractionId, now: Instant) {
         let Some(room) = self.rooms.get(&room_id) else { return };
         let video_bps = room.max_quality.max_video_kbps() as f32 * 1000.0;
@@ -154,16 +156,19 @@ impl Engine {
             }
             let streams: Vec<(rtc::rtp_transceiver::RTCRtpReceiverId, u32, Kind)> =
                 peer.incoming.values().filter_map(|i| i.ssrc.map(|s| (i.receiver, s, i.kind))).collect();
-            let Some(pc) = peer.pc.as_mut() else { continue };
-            for (receiver, ssrc, kind) in streams {
-                let bitrate = match kind {
+            let Some(&(receiver, _, _)) = streams.first() else { continue };
+            let bitrate: f32 = streams
+                .iter()
+                .map(|(_, _, kind)| match kind {
                     Kind::Video => video_bps,
                     Kind::Audio => (AUDIO_KBPS * 1000) as f32,
-                };
-                if let Some(mut r) = pc.rtp_receiver(receiver) {
-                    let remb = ReceiverEstimatedMaximumBitrate { sender_ssrc: 0, bitrate, ssrcs: vec![ssrc] };
-                    let _ = r.write_rtcp(now, vec![Box::new(remb)]);
-                }
+                })
+                .sum();
+            let ssrcs = streams.iter().map(|(_, ssrc, _)| *ssrc).collect();
+            let Some(pc) = peer.pc.as_mut() else { continue };
+            if let Some(mut r) = pc.rtp_receiver(receiver) {
+                let remb = ReceiverEstimatedMaximumBitrate { sender_ssrc: 0, bitrate, ssrcs };
+                let _ = r.write_rtcp(now, vec![Box::new(remb)]);
             }
             self.dirty.insert(id);
         }
