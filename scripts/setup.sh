@@ -8,10 +8,11 @@ mode="${1:-run}"
 
 apt_packages=()
 case "$mode" in
-  run)  apt_packages=() ;;
+  # ffmpeg merges call recordings (vc-records).
+  run)  apt_packages=(ffmpeg) ;;
   # Chromium for the browser tests (driven by playwright-core, never by a
   # downloaded browser), Mosquitto for the bus tests against a real broker.
-  test) apt_packages=(mosquitto chromium coturn) ;;
+  test) apt_packages=(ffmpeg mosquitto chromium coturn) ;;
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
 

@@ -1,6 +1,7 @@
 // The interaction panel: client details, the client link and its delivery,
-// live status and presence, the settings, and the call (which starts as soon
-// as the panel opens an unfinished interaction: control channel + media join).
+// live status and presence, the settings, the call (which starts as soon
+// as the panel opens an unfinished interaction: control channel + media join)
+// and, for a recorded call, its recording.
 
 import type {
   EventKind,
@@ -24,6 +25,7 @@ import { isMaxQuality, isVideoMode } from "@shared/quality";
 import { onFirstFrame, timingMark } from "@shared/timing";
 import { AgentCallTools } from "./calltools";
 import { AgentChat } from "./chatpanel";
+import { RecordingBox } from "./recordingbox";
 import { AgentRequests } from "./requests";
 import { DeliveryBox } from "./deliverybox";
 import { LinkBox } from "./linkbox";
@@ -62,6 +64,8 @@ export class InteractionPanel {
   private readonly requests: AgentRequests;
   /** Screenshots of the client's video, the viewer and the drawing editor. */
   private readonly shots: AgentScreenshots;
+  /** The "● REC" badge during the call, then the recording (processing, player, download). */
+  private readonly recording: RecordingBox;
   private disposed = false;
   private finished = false;
   private firstFrameSent = false;
@@ -133,6 +137,7 @@ export class InteractionPanel {
     this.chat = new AgentChat(this.id);
     this.requests = new AgentRequests(this.view, interaction.locations ?? []);
     this.shots = new AgentScreenshots(this.id, this.view, this.chat);
+    this.recording = new RecordingBox(this.id, interaction, this.view, this.chat.auth);
 
     const details = [interaction.client_phone, interaction.client_email, interaction.client_telegram].filter(
       (v): v is string => !!v,
@@ -158,6 +163,7 @@ export class InteractionPanel {
         this.mediaError,
         this.error,
       ]),
+      this.recording.root,
       el("div", { class: "call-with-chat" }, [this.view.root, this.chat.root]),
     ]);
     this.renderStatus();
@@ -168,6 +174,7 @@ export class InteractionPanel {
   /** Starts the live part (control channel + call) unless the interaction is over. */
   start(): void {
     this.deliveries.start();
+    this.recording.start();
     if (this.needsRead) void this.readInteraction();
     if (isFinished(this.status)) {
       this.finish(this.status);
@@ -183,6 +190,7 @@ export class InteractionPanel {
     this.deliveries.dispose();
     this.chat.dispose();
     this.shots.dispose();
+    this.recording.dispose();
     this.stopLive();
   }
 
@@ -194,6 +202,7 @@ export class InteractionPanel {
       if (i.short_url) shortLinks.set(this.id, i.short_url);
       this.linkBox.refresh();
       this.deliveries.applyEvents(i.events);
+      this.recording.update(i);
     } catch (err) {
       console.warn("could not read the interaction", errorText(err));
     }
@@ -212,6 +221,7 @@ export class InteractionPanel {
     control.on("event", ({ event, live }) => {
       // Delivery rows fold replayed events too (idempotent by seq).
       if (event.event.type === "delivery") this.deliveries.applyEvent(event, live);
+      else if (event.event.type === "recording_ready" || event.event.type === "recording_failed") this.recording.applyEvent(event);
       else if (live) this.onEvent(event.event);
     });
     control.on("error", (e) => console.warn(`control error ${e.code}: ${e.message}`));
@@ -481,6 +491,7 @@ export class InteractionPanel {
     if (this.finished) return;
     this.finished = true;
     this.stopLive();
+    this.recording.setFinished();
     this.view.root.hidden = true;
     if (!this.disposed) this.chat.end();
     this.modeSelect.disabled = true;

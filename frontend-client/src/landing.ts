@@ -60,6 +60,10 @@ export function landing(opts: LandingOptions): HTMLElement {
   const consentBox = el("section", { class: "consent", attrs: { "aria-labelledby": "consent-title" } }, [
     el("h2", { text: t("client.consentTitle"), attrs: { id: "consent-title" } }),
     el("div", { class: "consent-text", testid: "consent-text", text: consentText, attrs: { tabindex: "0" } }),
+    // Said before consent; during the call the "● REC" badge says it again.
+    info.features.record
+      ? el("p", { class: "recording-notice", testid: "recording-notice", text: t("client.recordingNotice"), attrs: { role: "note" } })
+      : null,
     el("label", { class: "check", attrs: { for: "consent" } }, [consent, el("span", { text: t("client.consentCheckbox") })]),
   ]);
   consentBox.hidden = opts.rejoin !== null;

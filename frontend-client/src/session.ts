@@ -155,6 +155,8 @@ export class ClientSession {
     this.view.stage.appendChild(this.requests.photo.overlay);
     this.root.append(this.requests.geo.status, this.requests.geo.prompt);
     this.renderStatus();
+    // The call is recorded: the "● REC" badge stays over the video until the end.
+    this.view.setRecording(opts.info.features.record === true);
     this.view.attachLocal(local.stream);
     this.renderLocal();
     this.renderRemote();

@@ -1,6 +1,7 @@
 // The call view both pages share: remote video (+ separate <audio>), the
 // self-view, mic/camera toggles, end button, network quality and the other
-// party's mute indicators. Apps add their own extra controls.
+// party's mute indicators, the "recording" badge. Apps add their own extra
+// controls.
 
 import type { CallState } from "./call";
 import { el, setText, show } from "./dom";
@@ -37,6 +38,8 @@ export class CallView {
   private readonly networkLabel: HTMLElement;
   private readonly remoteAudioMuted: HTMLElement;
   private readonly remoteVideoMuted: HTMLElement;
+  /** "● REC" while the call is recorded (`setRecording`). */
+  private readonly recordingBadge: HTMLElement;
 
   constructor(opts: CallViewOptions) {
     this.remoteVideo = el("video", {
@@ -73,6 +76,16 @@ export class CallView {
       text: t(opts.remoteVideoMutedText),
       hidden: true,
     });
+    this.recordingBadge = el(
+      "span",
+      {
+        class: "badge badge-rec",
+        testid: "recording-indicator",
+        attrs: { title: t("recording.indicatorLabel"), "aria-label": t("recording.indicatorLabel"), role: "img" },
+        hidden: true,
+      },
+      [el("span", { class: "rec-dot", text: "●", attrs: { "aria-hidden": "true" } }), t("recording.indicator")],
+    );
     this.network = el("span", { class: "net-level", testid: "network-quality", attrs: { "data-level": "" } });
     this.networkLabel = el("span", { class: "net-label", text: t("net.label") });
     const networkBox = el("span", { class: "badge net" }, [this.networkLabel, this.network]);
@@ -88,7 +101,7 @@ export class CallView {
       this.remoteVideo,
       this.placeholder,
       this.notice,
-      el("div", { class: "indicators" }, [this.remoteAudioMuted, this.remoteVideoMuted, networkBox]),
+      el("div", { class: "indicators" }, [this.recordingBadge, this.remoteAudioMuted, this.remoteVideoMuted, networkBox]),
       this.unmuteButton,
       this.localVideo,
     ]);
@@ -130,6 +143,11 @@ export class CallView {
   setRemoteMedia(audio: boolean, video: boolean): void {
     show(this.remoteAudioMuted, !audio);
     show(this.remoteVideoMuted, !video);
+  }
+
+  /** Shows the "● REC" badge over the remote video while the call is recorded. */
+  setRecording(on: boolean): void {
+    show(this.recordingBadge, on);
   }
 
   setAudioBlocked(blocked: boolean): void {

@@ -5,6 +5,35 @@ export type ErrorCode = "bad_request" | "unauthorized" | "invalid_token" | "toke
 
 export type ErrorBody = { code: ErrorCode, message: string, };
 
+export type RecordingFormat = "webm" | "mp4";
+
+export type RecordingInfo = { 
+/**
+ * Download with `GET /api/files/{file_id}` (agent of the call, supervisors, admins).
+ */
+file_id: string, format: RecordingFormat, 
+/**
+ * Length of the merged file, seconds.
+ */
+duration_s: number, size: number, 
+/**
+ * Hex SHA-256 of the file.
+ */
+sha256: string, 
+/**
+ * Wall-clock time of the recording's first instant.
+ */
+started_at: string, 
+/**
+ * Whether the file has the client's video (else audio only).
+ */
+has_video: boolean, 
+/**
+ * Some of the raw tracks ended abruptly (a gateway was killed): the
+ * recording has a gap where the call went on unrecorded.
+ */
+partial: boolean, };
+
 export type Role = "admin" | "supervisor" | "agent";
 
 export type LoginRequest = { login: string, password: string, };
@@ -233,7 +262,7 @@ screen: boolean, } | { "type": "settings", video_mode: VideoMode, max_quality: M
 /**
  * For a Telegram delivery awaiting Start: the link the client opens.
  */
-start_url?: string, } | { "type": "requested", request_id: string, what: RequestKind, } | { "type": "request_answered", request_id: string, what: RequestKind, outcome: RequestOutcome, detail?: string, } | { "type": "ended", by: EndedBy, reason?: string, };
+start_url?: string, } | { "type": "requested", request_id: string, what: RequestKind, } | { "type": "request_answered", request_id: string, what: RequestKind, outcome: RequestOutcome, detail?: string, } | { "type": "recording_ready", file_id: string, duration_s: number, } | { "type": "recording_failed", reason: string, } | { "type": "ended", by: EndedBy, reason?: string, };
 
 export type InteractionEvent = { seq: number, at: string, event: EventKind, };
 
@@ -253,9 +282,21 @@ short_url?: string,
 /**
  * Every position the client sent, oldest first.
  */
-locations: Array<Location>, events: Array<InteractionEvent>, };
+locations: Array<Location>, 
+/**
+ * Whether the call is recorded.
+ */
+record: boolean, 
+/**
+ * The merged recording, once vc-records has stored it.
+ */
+recording?: RecordingInfo, events: Array<InteractionEvent>, };
 
-export type CreateInteractionRequest = { client_name?: string, client_phone?: string, client_email?: string, client_telegram?: string, video_mode: VideoMode, max_quality?: MaxQuality, };
+export type CreateInteractionRequest = { client_name?: string, client_phone?: string, client_email?: string, client_telegram?: string, video_mode: VideoMode, max_quality?: MaxQuality, 
+/**
+ * Record the call; default from the server's settings (`[server] record_calls`).
+ */
+record?: boolean, };
 
 export type UpdateInteractionRequest = { video_mode?: VideoMode, max_quality?: MaxQuality, };
 
@@ -273,7 +314,11 @@ export type Branding = { company_name: string, logo_url: string | null,
  */
 accent_color: string, };
 
-export type JoinFeatures = { video_mode: VideoMode, max_quality: MaxQuality, };
+export type JoinFeatures = { video_mode: VideoMode, max_quality: MaxQuality, 
+/**
+ * The call is recorded (the page says so before and during the call).
+ */
+record: boolean, };
 
 export type JoinInfo = { interaction_id: string, status: InteractionStatus, branding: Branding, consent_text: Localized, features: JoinFeatures, agent_name: string, };
 

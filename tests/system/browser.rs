@@ -299,3 +299,10 @@ async fn files_in_the_chat() {
     assert_eq!(sizes.len(), 3, "{stored:?}");
     assert_eq!(sizes[2], 100 * 1024 * 1024, "{stored:?}");
 }
+
+#[tokio::test]
+async fn a_recorded_call_has_the_client_left_and_the_agent_right() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[]).await;
+    run_e2e(&p, "recording.test.mjs", &[]);
+}

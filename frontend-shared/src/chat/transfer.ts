@@ -137,8 +137,14 @@ async function authorizedGet(path: string, auth: ChatAuth, signal?: AbortSignal)
   return res;
 }
 
-/** `GET /api/files/{id}` read chunk by chunk, with progress; the whole file as a Blob. */
-export async function downloadFile(file: FileInfo, auth: ChatAuth, onProgress: Progress, signal?: AbortSignal): Promise<Blob> {
+/** `GET /api/files/{id}` read chunk by chunk, with progress; the whole file as a Blob.
+ * Takes a chat file's `FileInfo`, or just what a download needs (a recording). */
+export async function downloadFile(
+  file: Pick<FileInfo, "id" | "size" | "content_type">,
+  auth: ChatAuth,
+  onProgress: Progress,
+  signal?: AbortSignal,
+): Promise<Blob> {
   const res = await authorizedGet(filePath(file.id), auth, signal);
   const length = Number(res.headers.get("Content-Length"));
   const total = Number.isFinite(length) && length > 0 ? length : file.size;

@@ -10,6 +10,7 @@ use vc_fileserver::FileserverSettings;
 use vc_geo::GeoSettings;
 use vc_media::MediaSettings;
 use vc_msg::MsgSettings;
+use vc_records::RecordsSettings;
 use vc_runtime::config::{HttpConfig, LogConfig, MongoConfig, MqttConfig, TokenConfig};
 use vc_server::ServerSettings;
 use vc_surl::SurlSettings;
@@ -39,6 +40,9 @@ pub struct Config {
     pub geo: GeoSettings,
     /// `root` defaults to `<data_dir>/files`.
     pub fileserver: FileserverSettings,
+    /// `raw_dir` and `work_dir` default to `<data_dir>/recordings/{raw,work}`;
+    /// `fileserver_url` to this process.
+    pub records: RecordsSettings,
     pub frontends: FrontendsConfig,
 }
 
@@ -61,6 +65,7 @@ impl Default for Config {
             msg: MsgSettings::default(),
             geo: GeoSettings::default(),
             fileserver: FileserverSettings::default(),
+            records: RecordsSettings::default(),
             frontends: FrontendsConfig::default(),
         }
     }

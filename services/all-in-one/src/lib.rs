@@ -16,6 +16,7 @@ use vc_fileserver::Fileserver;
 use vc_geo::Geo;
 use vc_media::Media;
 use vc_msg::Msg;
+use vc_records::Records;
 use vc_runtime::service::Service;
 use vc_runtime::{Runtime, RuntimeConfig, Server, StartError};
 use vc_server::VcServer;
@@ -95,7 +96,9 @@ async fn start_services(cfg: &Config) -> Result<(Server, Option<FirstAdmin>), St
         server_settings.public_url = cfg.public_url.clone();
     }
     let server = VcServer::start(&rt, &server_settings).await?;
-    let media = Media::start(&rt, &cfg.media).await?;
+    let mut media_settings = cfg.media.clone();
+    media_settings.raw_recordings_dir = Some(media_settings.raw_dir_in(&cfg.data_dir));
+    let media = Media::start(&rt, &media_settings).await?;
     let mut surl_settings = cfg.surl.clone();
     if surl_settings.public_base_url.is_none() {
         surl_settings.public_base_url = cfg.public_url.clone();
@@ -110,9 +113,24 @@ async fn start_services(cfg: &Config) -> Result<(Server, Option<FirstAdmin>), St
     let mut files_settings = cfg.fileserver.clone();
     files_settings.root = Some(files_settings.root_in(&cfg.data_dir));
     let files = Fileserver::start(&rt, &files_settings).await?;
+    let mut records_settings = cfg.records.clone().with_data_dir(&cfg.data_dir);
+    // The same directory the gateway writes.
+    records_settings.raw_dir = media_settings.raw_recordings_dir.clone();
+    let records = Records::start(&rt, &records_settings).await?;
     rt.bus.ready();
-    let services: Vec<Arc<dyn Service>> = vec![auth, server, media, surl, msg, geo, files];
+    let services: Vec<Arc<dyn Service>> =
+        vec![auth, server, media, surl, msg, geo, files, records.clone() as Arc<dyn Service>];
     let http = Server::start(rt, services, Some(frontends::routes(&cfg.frontends)))?;
+    if cfg.records.fileserver_url.is_none()
+        && let Some(mut addr) = http.local_addr()
+    {
+        // Recordings are uploaded to this very process, on loopback.
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        let scheme = if cfg.http.tls() { "https" } else { "http" };
+        records.set_fileserver_url(&format!("{scheme}://{addr}"));
+    }
     Ok((http, first_admin))
 }
 

@@ -70,12 +70,13 @@ impl AuthState {
             .map_err(ApiError::internal)
     }
 
-    /// A client or room token, for vc-server (`v1/auth/tokens/issue`).
+    /// A client, room or recording token, for vc-server and vc-records
+    /// (`v1/auth/tokens/issue`).
     pub fn issue(
         &self,
         req: &vc_protocol::topics::IssueToken,
     ) -> Result<vc_protocol::topics::IssuedToken, ApiError> {
-        use vc_protocol::auth::{ClientClaims, RoomClaims};
+        use vc_protocol::auth::{ClientClaims, RecordingClaims, RoomClaims};
         use vc_protocol::topics::TokenGrant;
         let now = Utc::now();
         // At most a day, whatever is asked.
@@ -91,14 +92,26 @@ impl AuthState {
                 exp: expires_at.timestamp(),
                 jti,
             })?,
-            TokenGrant::Room { interaction_id, role, video_mode, max_quality } => self.sign(&RoomClaims {
+            TokenGrant::Room { interaction_id, role, video_mode, max_quality, record } => {
+                self.sign(&RoomClaims {
+                    iss: TOKEN_ISSUER.into(),
+                    aud: TOKEN_AUDIENCE.into(),
+                    sub: *interaction_id,
+                    typ: TokenKind::Room,
+                    role: *role,
+                    video_mode: *video_mode,
+                    max_quality: *max_quality,
+                    record: *record,
+                    iat: now.timestamp(),
+                    exp: expires_at.timestamp(),
+                    jti,
+                })?
+            }
+            TokenGrant::Recording { interaction_id } => self.sign(&RecordingClaims {
                 iss: TOKEN_ISSUER.into(),
                 aud: TOKEN_AUDIENCE.into(),
                 sub: *interaction_id,
-                typ: TokenKind::Room,
-                role: *role,
-                video_mode: *video_mode,
-                max_quality: *max_quality,
+                typ: TokenKind::Recording,
                 iat: now.timestamp(),
                 exp: expires_at.timestamp(),
                 jti,

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 100 * 1024 * 1024;
 /// 32 MiB.
 pub const DEFAULT_MAX_CAPTURE_BYTES: u64 = 32 * 1024 * 1024;
+/// 8 GiB.
+pub const DEFAULT_MAX_RECORDING_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 /// 50 GiB.
 pub const DEFAULT_QUOTA_BYTES: u64 = 50 * 1024 * 1024 * 1024;
 
@@ -21,6 +23,9 @@ pub struct FileserverSettings {
     /// The largest screenshot or photo accepted (it is read in memory to
     /// write the client's position into its EXIF); larger: 413 `file_too_large`.
     pub max_capture_bytes: u64,
+    /// The largest call recording vc-records may store (an hour of 720p
+    /// video is about 1 GB).
+    pub max_recording_bytes: u64,
     /// All stored files together may take this many bytes (more: 507 `storage_full`).
     pub quota_bytes: u64,
     /// Longest side of a thumbnail, in pixels.
@@ -44,6 +49,7 @@ impl Default for FileserverSettings {
             root: None,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             max_capture_bytes: DEFAULT_MAX_CAPTURE_BYTES,
+            max_recording_bytes: DEFAULT_MAX_RECORDING_BYTES,
             quota_bytes: DEFAULT_QUOTA_BYTES,
             thumbnail_max_side: 320,
             thumbnail_max_pixels: 50_000_000,

@@ -77,6 +77,7 @@ impl Fileserver {
             metrics,
             max_file_bytes: cfg.max_file_bytes,
             max_capture_bytes: cfg.max_capture_bytes,
+            max_recording_bytes: cfg.max_recording_bytes,
             idle_timeout: Duration::from_secs(cfg.upload_idle_timeout_secs),
             thumb_limits: thumbnail::ThumbLimits {
                 max_side: cfg.thumbnail_max_side,
@@ -147,6 +148,7 @@ impl Service for Fileserver {
     fn configure(&self, cfg: &mut ServiceConfig) {
         cfg.app_data(self.state.clone())
             .service(handlers::upload::upload_file)
+            .service(handlers::recording::store_recording)
             .service(handlers::list::list_files)
             .service(handlers::download::download_file)
             .service(handlers::download::head_file)

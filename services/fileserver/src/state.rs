@@ -6,6 +6,7 @@ use std::time::Duration;
 use prometheus::{IntCounter, IntCounterVec, IntGauge, Opts};
 use tokio::sync::Semaphore;
 use vc_protocol::FileId;
+use vc_protocol::files::FileKind;
 use vc_runtime::{ApiError, Bus, Metrics};
 
 use crate::access::AccessCache;
@@ -87,6 +88,8 @@ pub struct FilesState {
     pub max_file_bytes: u64,
     /// The largest capture (screenshot, photo): it is read in memory to write its EXIF.
     pub max_capture_bytes: u64,
+    /// The largest recording (stored by vc-records).
+    pub max_recording_bytes: u64,
     pub idle_timeout: Duration,
     pub thumb_limits: ThumbLimits,
     /// Thumbnails are made one at a time: decoding a large picture takes
@@ -136,8 +139,12 @@ impl FilesState {
     /// Makes a thumbnail in the background (after an upload), so it is
     /// usually ready when a page asks for it.
     /// The most bytes an upload of `kind` may have.
-    pub fn limit_for(&self, kind: vc_protocol::files::FileKind) -> u64 {
-        if kind.is_capture() { self.max_capture_bytes.min(self.max_file_bytes) } else { self.max_file_bytes }
+    pub fn limit_for(&self, kind: FileKind) -> u64 {
+        match kind {
+            FileKind::Recording => self.max_recording_bytes,
+            k if k.is_capture() => self.max_capture_bytes.min(self.max_file_bytes),
+            _ => self.max_file_bytes,
+        }
     }
 
     pub fn prepare_thumbnail(self: &Arc<Self>, doc: FileDoc) {

@@ -201,6 +201,12 @@ impl Receiver {
             ))
             .into());
         }
+        if meta.kind == FileKind::Recording && !is_media(content_type) {
+            return Err(ApiError::validation(format!(
+                "a recording must be a video or audio file; this is {content_type}"
+            ))
+            .into());
+        }
         let mut sha256 = hex::encode(self.hasher.clone().finalize());
         if meta.kind.is_capture()
             && content_type == "image/jpeg"
@@ -305,4 +311,9 @@ async fn geotag(
     file.sync_all().await?;
     tracing::debug!(size, "the client's position written into a capture's EXIF");
     Ok(Some((guard, size, hex::encode(Sha256::digest(&bytes)))))
+}
+
+/// Whether a sniffed content type is audio or video (recordings).
+fn is_media(content_type: &str) -> bool {
+    content_type.starts_with("video/") || content_type.starts_with("audio/")
 }

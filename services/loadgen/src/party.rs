@@ -1,7 +1,8 @@
 //! One party of a call without a browser: a WebRTC peer connection (the same
 //! sans-I/O core as the gateway) on its own UDP socket, the signaling
-//! WebSocket, and synthetic media: Opus-sized audio every 20 ms and VP8
-//! frames at 30 fps with a keyframe every 2 s (or when asked). Optionally
+//! WebSocket, and media (`source`): synthetic (Opus-sized audio every 20 ms
+//! and VP8 frames at 30 fps with a keyframe every 2 s or when asked) or the
+//! real Opus and VP8 of `PartyConfig::media`, looped. Optionally
 //! the `collab` data channel, as the pages open it: messages sent on demand
 //! or pointer moves at a steady rate, and every message received recorded.
 
@@ -10,7 +11,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 use futures_util::{SinkExt, StreamExt};
 use rtc::data_channel::{RTCDataChannelId, RTCDataChannelInit};
 use rtc::interceptor::Registry;
@@ -42,6 +43,9 @@ use vc_media::forward::{codecs, keyframes};
 use vc_protocol::collab::{CHANNEL_LABEL, CollabMessage};
 use vc_protocol::media::{IceCandidate, SignalIn, SignalOut};
 
+use crate::media::LoadedMedia;
+use crate::source::{AudioSource, VideoSource};
+
 #[derive(Debug, thiserror::Error)]
 pub enum PartyError {
     #[error("signaling: {0}")]
@@ -71,6 +75,13 @@ pub struct PartyConfig {
     /// Pointer moves (`CollabMessage::Pointer`) sent each second on the
     /// `collab` channel once it is open; 0 for none. Implies `collab`.
     pub pointer_hz: u32,
+    /// Real media to send (`media::prepare`, then `LoadedMedia::load`,
+    /// shared by all parties of a run): its Opus packets every 20 ms and,
+    /// with `VideoCodec::Vp8`, its VP8 frames at the file's frame rate, both
+    /// looped; a keyframe request skips ahead to the file's next keyframe.
+    /// `None`: synthetic media. With `VideoCodec::H264` the video stays
+    /// synthetic.
+    pub media: Option<Arc<LoadedMedia>>,
 }
 
 /// A data-channel message as sent or received.
@@ -124,6 +135,10 @@ pub struct PartyStats {
     pub keyframe_requests: u64,
     /// Payload types of the video that arrived.
     pub video_payload_types: BTreeSet<u8>,
+    /// VP8 keyframes that arrived (their first packets), and the size the
+    /// last one gave.
+    pub received_keyframes: u64,
+    pub received_keyframe_size: Option<(u32, u32)>,
     /// Gateway addresses media came from.
     pub remote_addrs: HashSet<SocketAddr>,
     pub dropped_incoming: u64,
@@ -239,39 +254,6 @@ fn track(
             ..Default::default()
         }],
     )
-}
-
-/// A VP8 RTP payload: descriptor plus, at a frame start, the frame header
-/// (a keyframe of 640x480 when `key`).
-fn vp8_payload(start: bool, key: bool, len: usize) -> Bytes {
-    let mut p = BytesMut::with_capacity(len);
-    p.extend_from_slice(&[if start { 0x10 } else { 0x00 }]);
-    if start {
-        let tag = if key { 0x50 } else { 0x51 };
-        p.extend_from_slice(&[tag, 0x2a, 0x01, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0xe0, 0x01]);
-    }
-    while p.len() < len {
-        p.extend_from_slice(&[0xAA]);
-    }
-    p.freeze()
-}
-
-/// An H.264 RTP payload (RFC 6184): an IDR or non-IDR slice split in FU-A
-/// fragments, `part` 0..=2.
-fn h264_payload(part: u8, key: bool, len: usize) -> Bytes {
-    let nal_type = if key { 5 } else { 1 };
-    let mut p = BytesMut::with_capacity(len);
-    p.extend_from_slice(&[0x7C]); // FU indicator: NRI 3, type 28 (FU-A)
-    let fu_header = match part {
-        0 => 0x80 | nal_type,
-        2 => 0x40 | nal_type,
-        _ => nal_type,
-    };
-    p.extend_from_slice(&[fu_header]);
-    while p.len() < len {
-        p.extend_from_slice(&[0xAA]);
-    }
-    p.freeze()
 }
 
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -391,9 +373,11 @@ async fn run(
     let mut buf = vec![0u8; 2048];
     let mut connected = false;
     let mut audio_tick = tokio::time::interval(Duration::from_millis(20));
-    let mut video_tick = tokio::time::interval(Duration::from_millis(33));
-    let (mut a_seq, mut a_ts, mut v_seq, mut v_ts, mut frame): (u16, u32, u16, u32, u64) =
-        (rand::random(), rand::random(), rand::random(), rand::random(), 0);
+    let mut audio = AudioSource::new(cfg.media.clone());
+    let mut video = VideoSource::new(cfg.video_codec, cfg.media.clone());
+    let mut video_tick = tokio::time::interval(video.interval());
+    let (mut a_seq, mut a_ts, mut v_seq, mut v_ts): (u16, u32, u16, u32) =
+        (rand::random(), rand::random(), rand::random(), rand::random());
     let mut keyframe_asked = false;
     loop {
         // Drain the connection.
@@ -439,6 +423,12 @@ async fn run(
                         Some(RtpCodecKind::Video) => {
                             s.received_video += 1;
                             s.video_payload_types.insert(packet.header.payload_type);
+                            if packet.header.payload_type == codecs::VP8_PT
+                                && let Some(size) = vc_media::forward::vp8::keyframe_size(&packet.payload)
+                            {
+                                s.received_keyframes += 1;
+                                s.received_keyframe_size = Some(size);
+                            }
                             s.video_seqs
                                 .entry(packet.header.ssrc)
                                 .or_default()
@@ -533,7 +523,7 @@ async fn run(
             _ = audio_tick.tick(), if connected => {
                 let packet = rtp::Packet {
                     header: rtp::header::Header { version: 2, payload_type: codecs::OPUS_PT, sequence_number: a_seq, timestamp: a_ts, ssrc: audio_ssrc, ..Default::default() },
-                    payload: Bytes::from(vec![0x55u8; 80]),
+                    payload: audio.next_payload(),
                 };
                 a_seq = a_seq.wrapping_add(1);
                 a_ts = a_ts.wrapping_add(960);
@@ -550,15 +540,12 @@ async fn run(
                 if sent { s.collab_sent += 1 } else { s.collab_send_failed += 1 }
             }
             _ = video_tick.tick(), if connected && cfg.send_video => {
-                let key = frame % 60 == 0 || keyframe_asked;
-                keyframe_asked = false;
-                for i in 0..3u8 {
+                let frame = video.next_frame(std::mem::take(&mut keyframe_asked));
+                let last = frame.payloads.len().saturating_sub(1);
+                for (i, payload) in frame.payloads.into_iter().enumerate() {
                     let packet = rtp::Packet {
-                        header: rtp::header::Header { version: 2, payload_type: video_pt, sequence_number: v_seq, timestamp: v_ts, ssrc: video_ssrc, marker: i == 2, ..Default::default() },
-                        payload: match cfg.video_codec {
-                            VideoCodec::Vp8 => vp8_payload(i == 0, key, 1000),
-                            VideoCodec::H264 => h264_payload(i, key, 1000),
-                        },
+                        header: rtp::header::Header { version: 2, payload_type: video_pt, sequence_number: v_seq, timestamp: v_ts, ssrc: video_ssrc, marker: i == last, ..Default::default() },
+                        payload,
                     };
                     v_seq = v_seq.wrapping_add(1);
                     if let Some(mut s) = pc.rtp_sender(video_sender)
@@ -567,8 +554,7 @@ async fn run(
                         lock(&stats).sent_video += 1;
                     }
                 }
-                v_ts = v_ts.wrapping_add(3000);
-                frame += 1;
+                v_ts = v_ts.wrapping_add(frame.ticks_to_next);
             }
         }
     }

@@ -1,6 +1,7 @@
 //! `[media]`: the gateway's settings.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use vc_runtime::config::string_or_seq;
@@ -28,6 +29,11 @@ pub struct MediaSettings {
     pub public_ws_url: String,
     /// This gateway's name in events; default `<hostname>-<udp port>`.
     pub gateway_id: Option<String>,
+    /// Record calls whose interaction asks for it. Off: no call is recorded.
+    pub recording: bool,
+    /// Where raw recordings are written (vc-records reads the same
+    /// directory). Default: `<data_dir>/recordings/raw`.
+    pub raw_recordings_dir: Option<PathBuf>,
 }
 
 impl Default for MediaSettings {
@@ -40,7 +46,18 @@ impl Default for MediaSettings {
             stats_interval_secs: 5,
             public_ws_url: "/media/ws".into(),
             gateway_id: None,
+            recording: true,
+            raw_recordings_dir: None,
         }
+    }
+}
+
+impl MediaSettings {
+    /// `raw_recordings_dir`, or its default under `data_dir`.
+    pub fn raw_dir_in(&self, data_dir: &Path) -> PathBuf {
+        self.raw_recordings_dir
+            .clone()
+            .unwrap_or_else(|| data_dir.join(vc_protocol::recording::DEFAULT_RAW_SUBDIR))
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod config;
 pub mod engine;
 pub mod forward;
+pub mod record;
 mod signaling;
 
 use std::net::SocketAddr;
@@ -28,6 +29,9 @@ use engine::{Command, EngineConfig, EngineHandle};
 vc_runtime::service_config! {
     /// The vc-media binary's configuration file.
     pub struct Config {
+        /// Raw recordings go to `<data_dir>/recordings/raw` unless
+        /// `media.raw_recordings_dir` is set.
+        pub data_dir: Option<std::path::PathBuf>,
         pub media: MediaSettings,
     }
 }
@@ -55,7 +59,25 @@ impl Media {
         let (events_tx, mut events_rx) = mpsc::unbounded_channel();
         let data_messages =
             data_message_counter(rt).map_err(|e| StartError::Other(format!("vc-media metrics: {e}")))?;
+        let recording = match (&cfg.raw_recordings_dir, cfg.recording) {
+            (Some(dir), true) => Some(engine::RecordingSetup {
+                dir: dir.clone(),
+                // Only a label in the raw files' headers.
+                gateway_id: cfg
+                    .gateway_id
+                    .clone()
+                    .unwrap_or_else(|| format!("vc-media-{}", std::process::id())),
+                metrics: recording_metrics(rt)
+                    .map_err(|e| StartError::Other(format!("vc-media metrics: {e}")))?,
+            }),
+            (None, true) => {
+                tracing::warn!("no raw_recordings_dir: calls are not recorded");
+                None
+            }
+            (_, false) => None,
+        };
         let engine_cfg = EngineConfig {
+            recording,
             bind: SocketAddr::new(cfg.udp_host, cfg.udp_port),
             advertised: advertised.clone(),
             grace: Duration::from_secs(cfg.grace_secs),
@@ -92,6 +114,7 @@ impl Media {
                             room: r.room_id,
                             video_mode: r.video_mode,
                             max_quality: r.max_quality,
+                            record: r.record,
                             reply,
                         })
                         .map_err(unavailable)?;
@@ -171,6 +194,19 @@ fn census_gauges(rt: &Runtime) -> Result<[prometheus::IntGauge; 3], prometheus::
         make("media_peers", "Parties seated in rooms")?,
         make("media_connections", "Peer connections alive")?,
     ])
+}
+
+/// `media_recording_packets_total{outcome}`.
+fn recording_metrics(rt: &Runtime) -> Result<record::RecorderMetrics, prometheus::Error> {
+    let c = prometheus::IntCounterVec::new(
+        prometheus::Opts::new(
+            "media_recording_packets_total",
+            "Recorded packets: written to disk, dropped (writer behind) or failed (disk error)",
+        ),
+        &["outcome"],
+    )?;
+    rt.metrics.registry().register(Box::new(c.clone()))?;
+    Ok(record::RecorderMetrics { packets: c })
 }
 
 /// `vc_media_datachannel_messages_total{direction, outcome}`.

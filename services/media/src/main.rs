@@ -7,6 +7,11 @@ use vc_runtime::process::run_service;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    run_service("vc-media", |rt, cfg: Config| async move { Ok(Media::start(&rt, &cfg.media).await? as _) })
-        .await
+    run_service("vc-media", |rt, cfg: Config| async move {
+        let data_dir = cfg.data_dir.clone().unwrap_or_else(|| "data".into());
+        let mut settings = cfg.media.clone();
+        settings.raw_recordings_dir = Some(settings.raw_dir_in(&data_dir));
+        Ok(Media::start(&rt, &settings).await? as _)
+    })
+    .await
 }

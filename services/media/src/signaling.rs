@@ -96,6 +96,7 @@ async fn run(
         role: claims.role,
         video_mode: claims.video_mode,
         max_quality: claims.max_quality,
+        record: claims.record,
         out: out_tx,
         reply,
     };

@@ -144,6 +144,8 @@ pub enum TokenKind {
     Client,
     /// Admission of one party to one media room.
     Room,
+    /// vc-records storing one interaction's recording in vc-fileserver.
+    Recording,
 }
 
 /// Claims of a staff access token. Every service verifies these locally with
@@ -198,6 +200,22 @@ pub struct RoomClaims {
     /// host the room again from a valid join.
     pub video_mode: VideoMode,
     pub max_quality: MaxQuality,
+    /// Whether the gateway records the call.
+    #[serde(default)]
+    pub record: bool,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+}
+
+/// Claims of a recording token: vc-records may store the recording of the
+/// interaction in `sub` (and nothing else), for a few minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordingClaims {
+    pub iss: String,
+    pub aud: String,
+    pub sub: InteractionId,
+    pub typ: TokenKind,
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
@@ -221,6 +239,12 @@ impl Claims for ClientClaims {
 }
 
 impl Claims for RoomClaims {
+    fn kind(&self) -> TokenKind {
+        self.typ
+    }
+}
+
+impl Claims for RecordingClaims {
     fn kind(&self) -> TokenKind {
         self.typ
     }

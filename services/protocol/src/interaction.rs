@@ -183,6 +183,10 @@ pub enum EventKind {
         #[ts(optional)]
         detail: Option<String>,
     },
+    /// The call's recording is merged and stored.
+    RecordingReady { file_id: crate::ids::FileId, duration_s: f64 },
+    /// The call's recording could not be merged (its raw tracks are kept).
+    RecordingFailed { reason: String },
     /// Who ended it.
     Ended {
         by: EndedBy,
@@ -232,6 +236,13 @@ pub struct Interaction {
     /// Every position the client sent, oldest first.
     #[serde(default)]
     pub locations: Vec<crate::geo::Location>,
+    /// Whether the call is recorded.
+    #[serde(default)]
+    pub record: bool,
+    /// The merged recording, once vc-records has stored it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub recording: Option<crate::recording::RecordingInfo>,
     pub events: Vec<InteractionEvent>,
 }
 
@@ -255,6 +266,10 @@ pub struct CreateInteractionRequest {
     #[serde(default)]
     #[ts(optional)]
     pub max_quality: Option<MaxQuality>,
+    /// Record the call; default from the server's settings (`[server] record_calls`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub record: Option<bool>,
 }
 
 /// `PATCH /api/interactions/{id}`: change video mode or quality, also mid-call.

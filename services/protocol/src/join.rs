@@ -29,6 +29,9 @@ pub struct Branding {
 pub struct JoinFeatures {
     pub video_mode: VideoMode,
     pub max_quality: MaxQuality,
+    /// The call is recorded (the page says so before and during the call).
+    #[serde(default)]
+    pub record: bool,
 }
 
 /// `GET /api/join/{token}`

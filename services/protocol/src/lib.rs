@@ -18,6 +18,7 @@ pub mod interaction;
 pub mod join;
 pub mod media;
 pub mod msg;
+pub mod recording;
 pub mod surl;
 pub mod topics;
 mod typescript;

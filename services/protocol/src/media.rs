@@ -114,6 +114,9 @@ pub struct OpenRoom {
     pub room_id: InteractionId,
     pub video_mode: VideoMode,
     pub max_quality: MaxQuality,
+    /// Record the call (raw tracks for vc-records).
+    #[serde(default)]
+    pub record: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

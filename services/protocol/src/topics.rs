@@ -98,6 +98,12 @@ pub mod server {
         TopicFilter::new("server.interactions.chat", "v1/server/interactions/+/chat".into())
     }
 
+    /// vc-records reports a merged (or failed) recording; vc-server puts it
+    /// on the interaction and logs `recording_ready` / `recording_failed`.
+    pub fn recording_outcome() -> Endpoint<crate::recording::RecordingOutcome, crate::media::Done> {
+        Endpoint::new("server.interactions.recording", "v1/server/interactions/recording".into())
+    }
+
     /// Who may reach an interaction (vc-fileserver authorises with it).
     pub fn interaction_access()
     -> Endpoint<crate::files::GetInteractionAccess, crate::files::InteractionAccess> {
@@ -199,7 +205,16 @@ pub enum TokenGrant {
     /// The client of one interaction.
     Client { interaction_id: InteractionId },
     /// One party's admission to one media room.
-    Room { interaction_id: InteractionId, role: Party, video_mode: VideoMode, max_quality: MaxQuality },
+    Room {
+        interaction_id: InteractionId,
+        role: Party,
+        video_mode: VideoMode,
+        max_quality: MaxQuality,
+        #[serde(default)]
+        record: bool,
+    },
+    /// vc-records storing one interaction's recording.
+    Recording { interaction_id: InteractionId },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

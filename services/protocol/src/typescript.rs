@@ -4,7 +4,7 @@
 
 use ts_rs::{Config, TS};
 
-use crate::{auth, chat, collab, control, error, files, geo, interaction, join, media, msg, surl};
+use crate::{auth, chat, collab, control, error, files, geo, interaction, join, media, msg, recording, surl};
 
 fn decl<T: TS>(cfg: &Config) -> String {
     format!("export {}", T::decl(cfg))
@@ -16,6 +16,8 @@ pub fn typescript_bindings() -> String {
     let decls = [
         decl::<error::ErrorCode>(&cfg),
         decl::<error::ErrorBody>(&cfg),
+        decl::<recording::RecordingFormat>(&cfg),
+        decl::<recording::RecordingInfo>(&cfg),
         decl::<auth::Role>(&cfg),
         decl::<auth::LoginRequest>(&cfg),
         decl::<auth::RefreshRequest>(&cfg),

@@ -30,6 +30,9 @@ pub struct ServerSettings {
     /// The client's page asks for the client's position as soon as it
     /// joins (the browser still asks the client first).
     pub auto_geolocation: bool,
+    /// Calls are recorded unless the agent's request says otherwise
+    /// (vc-records merges and stores the recording after the call).
+    pub record_calls: bool,
 }
 
 /// TURN (coturn) with time-limited credentials (coturn's REST API: the
@@ -73,6 +76,7 @@ impl Default for ServerSettings {
                     .into(),
             },
             auto_geolocation: false,
+            record_calls: true,
         }
     }
 }

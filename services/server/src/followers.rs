@@ -1,5 +1,6 @@
 //! What other services report about an interaction, applied to it: the
-//! short link was opened (vc-surl), a delivery changed status (vc-msg).
+//! short link was opened (vc-surl), a delivery changed status (vc-msg), the
+//! recording is ready (vc-records).
 //! Each message is acknowledged only after it was applied; applying one
 //! twice changes nothing.
 
@@ -8,7 +9,9 @@ use std::sync::Arc;
 use vc_protocol::InteractionId;
 use vc_protocol::files::InteractionAccess;
 use vc_protocol::interaction::EventKind;
+use vc_protocol::media::Done;
 use vc_protocol::msg::DeliveryStatusChanged;
+use vc_protocol::recording::{RecordingOutcome, RecordingResult};
 use vc_protocol::surl::ShortLinkOpened;
 use vc_runtime::{ApiError, RemoteError, Subscription};
 
@@ -88,5 +91,46 @@ pub async fn access(state: &ServerState, id: InteractionId) -> Result<Interactio
         }
         Ok(None) => Err(RemoteError::new("interaction_not_found", "no such interaction")),
         Err(e) => Err(RemoteError::new("service_unavailable", e.to_string())),
+    }
+}
+
+/// `v1/server/interactions/recording`: vc-records merged (or failed to
+/// merge) the call's recording. Puts it on the interaction and logs
+/// `recording_ready` / `recording_failed`, which the agent's console shows
+/// live. Reporting the same outcome twice changes nothing.
+pub async fn recording_outcome(state: &ServerState, outcome: &RecordingOutcome) -> Result<Done, RemoteError> {
+    let remote = |e: ApiError| RemoteError::new(e.code.as_str(), e.message);
+    let recording = match &outcome.result {
+        RecordingResult::Ready { recording } => Some(
+            mongodb::bson::to_bson(recording)
+                .map_err(|e| RemoteError::new("validation_failed", format!("recording: {e}")))?,
+        ),
+        RecordingResult::Failed { .. } => None,
+    };
+    let applied = state
+        .commit(outcome.interaction_id, |doc| match &outcome.result {
+            RecordingResult::Ready { recording: info } => {
+                if doc.recording.as_ref().is_some_and(|r| r.file_id == info.file_id) {
+                    return None;
+                }
+                let mut change = Change::default()
+                    .event(EventKind::RecordingReady { file_id: info.file_id, duration_s: info.duration_s });
+                change.set.insert("recording", recording.clone().unwrap_or(mongodb::bson::Bson::Null));
+                Some(change)
+            }
+            RecordingResult::Failed { reason } => {
+                let seen = doc
+                    .events
+                    .iter()
+                    .any(|e| matches!(&e.event, EventKind::RecordingFailed { reason: r } if r == reason));
+                (!seen && doc.recording.is_none())
+                    .then(|| Change::default().event(EventKind::RecordingFailed { reason: reason.clone() }))
+            }
+        })
+        .await
+        .map_err(remote)?;
+    match applied {
+        Some(_) => Ok(Done {}),
+        None => Err(RemoteError::new("interaction_not_found", "no such interaction")),
     }
 }

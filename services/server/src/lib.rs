@@ -78,7 +78,18 @@ impl VcServer {
                 async move { followers::access(&s, env.body.interaction_id).await }
             })
             .await?;
-        Ok(Arc::new(Self { state, tasks: vec![fanout, chat_fanout, follow, opens, statuses, access] }))
+        let s = state.clone();
+        let recordings = rt
+            .bus
+            .serve("vc-server", &topics::server::recording_outcome(), move |env| {
+                let s = s.clone();
+                async move { followers::recording_outcome(&s, &env.body).await }
+            })
+            .await?;
+        Ok(Arc::new(Self {
+            state,
+            tasks: vec![fanout, chat_fanout, follow, opens, statuses, access, recordings],
+        }))
     }
 }
 

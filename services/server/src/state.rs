@@ -179,11 +179,12 @@ impl ServerState {
         id: InteractionId,
         video_mode: VideoMode,
         max_quality: MaxQuality,
+        record: bool,
     ) -> Result<RoomOpened, ApiError> {
         self.bus
             .request_with_timeout(
                 &topics::media::open_room(),
-                &OpenRoom { room_id: id, video_mode, max_quality },
+                &OpenRoom { room_id: id, video_mode, max_quality, record },
                 PEER_SERVICE_TIMEOUT,
             )
             .await

@@ -74,6 +74,12 @@ pub struct InteractionDoc {
     #[serde(default)]
     pub chat_read: ReadMarks,
     pub next_seq: u64,
+    /// Whether the gateway records the call.
+    #[serde(default)]
+    pub record: bool,
+    /// The merged recording (reported by vc-records).
+    #[serde(default)]
+    pub recording: Option<vc_protocol::recording::RecordingInfo>,
     #[serde(default)]
     pub events: Vec<InteractionEvent>,
 }
@@ -102,6 +108,8 @@ impl InteractionDoc {
             client_url: None,
             short_url: self.short_url.clone(),
             locations: Vec::new(),
+            record: self.record,
+            recording: self.recording.clone(),
             events: if with_events { self.events.clone() } else { Vec::new() },
         }
     }

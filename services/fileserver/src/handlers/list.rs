@@ -2,7 +2,7 @@
 
 use actix_web::{get, web};
 use vc_protocol::InteractionId;
-use vc_protocol::files::FileInfo;
+use vc_protocol::files::{FileInfo, FileKind};
 use vc_runtime::{ApiError, Caller};
 
 use crate::access::{self, Purpose};
@@ -32,7 +32,9 @@ pub async fn list_files(
     id: web::Path<InteractionId>,
 ) -> Result<web::Json<Vec<FileInfo>>, ApiError> {
     let id = id.into_inner();
-    access::authorise(&state.access, &state.bus, &caller, id, Purpose::Read).await?;
+    let who = access::authorise(&state.access, &state.bus, &caller, id, Purpose::Read).await?;
     let docs = state.files.of_interaction(id, MAX_FILES).await?;
-    Ok(web::Json(docs.iter().map(|d| d.info()).collect()))
+    // The client does not see the call's recording.
+    let staff = !matches!(who, access::Who::Client(_));
+    Ok(web::Json(docs.iter().filter(|d| staff || d.kind != FileKind::Recording).map(|d| d.info()).collect()))
 }

@@ -2,9 +2,11 @@
 
 pub mod download;
 pub mod list;
+pub mod recording;
 pub mod thumbnail;
 pub mod upload;
 
+use vc_protocol::files::FileKind;
 use vc_protocol::{ErrorCode, FileId};
 use vc_runtime::{ApiError, Caller};
 
@@ -19,6 +21,11 @@ pub async fn readable_file(state: &FilesState, caller: &Caller, id: FileId) -> R
     let doc =
         state.files.get(id).await?.ok_or_else(|| ApiError::new(ErrorCode::FileNotFound, "no such file"))?;
     match access::authorise(&state.access, &state.bus, caller, doc.interaction_id, Purpose::Read).await {
+        // The call's recording is for staff: the agent who held it,
+        // supervisors and admins.
+        Ok(access::Who::Client(_)) if doc.kind == FileKind::Recording => {
+            Err(ApiError::forbidden("recordings are for staff only"))
+        }
         Ok(_) => Ok(doc),
         // The file's interaction is unknown to vc-server: only overseers
         // (who need no look-up) may still read it.

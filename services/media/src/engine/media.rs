@@ -13,6 +13,7 @@ use rtc::statistics::report::RTCStatsReportEntry;
 use vc_protocol::InteractionId;
 use vc_protocol::interaction::Party;
 use vc_protocol::media::PeerStats;
+use vc_protocol::recording::TrackKind;
 
 use super::Engine;
 use super::peer::{Incoming, Kind, Peer};
@@ -40,7 +41,14 @@ impl Engine {
         tracing::info!(peer = %peer.id, role = peer.role.as_str(), kind = kind.as_str(), ?ssrc, "track opened");
         peer.incoming.insert(
             init.track_id,
-            Incoming { receiver: init.receiver_id, kind, ssrc, mimes, counters: StreamCounters::default() },
+            Incoming {
+                receiver: init.receiver_id,
+                kind,
+                ssrc,
+                mimes,
+                counters: StreamCounters::default(),
+                recording: None,
+            },
         );
     }
 
@@ -64,7 +72,37 @@ impl Engine {
             incoming.counters.width = Some(w);
             incoming.counters.height = Some(h);
         }
-        let Some(room) = self.rooms.get(&peer.room) else { return };
+        let Some(room) = self.rooms.get_mut(&peer.room) else { return };
+        // Recorded: both parties' audio and the client's video, from the
+        // client's first packet on, whether or not the other party is there
+        // to receive it.
+        if room.record
+            && (kind == Kind::Audio || peer.role == Party::Client)
+            && (peer.role == Party::Client || room.recording_started)
+            && let Some(rec) = self.recorder.as_mut()
+            && let Some(mime) = mime.as_deref()
+        {
+            room.recording_started = true;
+            let key = *incoming.recording.get_or_insert_with(|| {
+                let (track, rate) = match kind {
+                    Kind::Audio => (TrackKind::Audio, 48_000),
+                    Kind::Video => (TrackKind::Video, 90_000),
+                };
+                rec.open(room.id, peer.role, track, mime, rate, now)
+            });
+            let h = &packet.header;
+            rec.packet(
+                key,
+                now,
+                h.ssrc,
+                h.sequence_number,
+                h.timestamp,
+                h.marker,
+                h.payload_type,
+                &packet.payload,
+            );
+        }
+        let room = &*room;
         if kind == Kind::Video && !room.forwards_video_from(peer.role) {
             return;
         }

@@ -31,6 +31,7 @@ use vc_protocol::media::{MediaEvent, MediaEventKind, SignalIn, SignalOut};
 use vc_protocol::{InteractionId, PeerId};
 
 use crate::forward::demux::{PacketClass, binding_request_local_ufrag, classify};
+use crate::record::Recorder;
 use peer::{Endpoint, Peer};
 use room::Room;
 
@@ -50,6 +51,17 @@ pub struct EngineConfig {
     /// `media_datachannel_messages_total{direction, outcome}`: every message
     /// a party sent on a data channel, relayed or why not.
     pub data_messages: prometheus::IntCounterVec,
+    /// Where and how calls are recorded; `None`: never.
+    pub recording: Option<RecordingSetup>,
+}
+
+/// The raw recorder's settings.
+#[derive(Debug, Clone)]
+pub struct RecordingSetup {
+    /// Calls' raw directories go under this.
+    pub dir: std::path::PathBuf,
+    pub gateway_id: String,
+    pub metrics: crate::record::RecorderMetrics,
 }
 
 /// What the outside asks of the engine.
@@ -58,6 +70,7 @@ pub enum Command {
         room: InteractionId,
         video_mode: VideoMode,
         max_quality: MaxQuality,
+        record: bool,
         reply: oneshot::Sender<()>,
     },
     UpdateRoom {
@@ -77,6 +90,7 @@ pub enum Command {
         role: Party,
         video_mode: VideoMode,
         max_quality: MaxQuality,
+        record: bool,
         out: mpsc::UnboundedSender<SignalOut>,
         reply: oneshot::Sender<PeerId>,
     },
@@ -137,7 +151,12 @@ pub async fn spawn(
         advertised.push(local_addr.ip());
     }
     let (tx, rx) = mpsc::unbounded_channel();
+    let recorder = match &cfg.recording {
+        Some(r) => Some(Recorder::start(r.dir.clone(), r.gateway_id.clone(), r.metrics.clone())?),
+        None => None,
+    };
     let engine = Engine {
+        recorder,
         socket: Arc::new(socket),
         local_addr,
         endpoint: Endpoint { advertised, port: local_addr.port() },
@@ -162,6 +181,8 @@ pub(crate) struct Engine {
     cfg: EngineConfig,
     rooms: HashMap<InteractionId, Room>,
     peers: HashMap<PeerId, Peer>,
+    /// Writes recorded tracks (when recording is set up).
+    recorder: Option<Recorder>,
     by_ufrag: HashMap<String, PeerId>,
     by_addr: HashMap<SocketAddr, PeerId>,
     /// Peers whose connection may have output to drain.
@@ -216,8 +237,8 @@ impl Engine {
 
     fn on_command(&mut self, cmd: Command, now: Instant) {
         match cmd {
-            Command::OpenRoom { room, video_mode, max_quality, reply } => {
-                self.open_room(room, video_mode, max_quality, now);
+            Command::OpenRoom { room, video_mode, max_quality, record, reply } => {
+                self.open_room(room, video_mode, max_quality, record, now);
                 let _ = reply.send(());
             }
             Command::UpdateRoom { room, video_mode, max_quality, reply } => {
@@ -228,8 +249,9 @@ impl Engine {
                 self.close_room(room, &reason, now);
                 let _ = reply.send(());
             }
-            Command::Join { room, role, video_mode, max_quality, out, reply } => {
-                let id = self.join(room, role, video_mode, max_quality, out, now);
+            Command::Join { room, role, video_mode, max_quality, record, out, reply } => {
+                let settings = room::RoomSettings { video_mode, max_quality, record };
+                let id = self.join(room, role, settings, out, now);
                 let _ = reply.send(id);
             }
             Command::Signal { peer, msg } => self.on_signal(peer, msg, now),
@@ -257,11 +279,20 @@ impl Engine {
         }
     }
 
-    fn open_room(&mut self, id: InteractionId, video_mode: VideoMode, max_quality: MaxQuality, now: Instant) {
-        self.rooms.entry(id).or_insert_with(|| {
-            tracing::info!(room = %id, "room opened");
+    fn open_room(
+        &mut self,
+        id: InteractionId,
+        video_mode: VideoMode,
+        max_quality: MaxQuality,
+        record: bool,
+        now: Instant,
+    ) {
+        let recording = record && self.recorder.is_some();
+        let room = self.rooms.entry(id).or_insert_with(|| {
+            tracing::info!(room = %id, record = recording, "room opened");
             Room::new(id, video_mode, max_quality, now)
         });
+        room.record |= recording;
     }
 
     fn update_room(
@@ -291,6 +322,11 @@ impl Engine {
                 self.remove_peer(peer, reason, now);
             }
         }
+        if room.record
+            && let Some(rec) = self.recorder.as_mut()
+        {
+            rec.close_room(id);
+        }
         tracing::info!(room = %id, reason, "room closed");
         self.emit(id, MediaEventKind::Closed { reason: reason.to_owned() });
     }
@@ -299,14 +335,14 @@ impl Engine {
         &mut self,
         room_id: InteractionId,
         role: Party,
-        video_mode: VideoMode,
-        max_quality: MaxQuality,
+        settings: room::RoomSettings,
         out: mpsc::UnboundedSender<SignalOut>,
         now: Instant,
     ) -> PeerId {
+        let room::RoomSettings { video_mode, max_quality, record } = settings;
         // A valid room token is enough to (re)create the room: a gateway
-        // restart does not strand a call.
-        self.open_room(room_id, video_mode, max_quality, now);
+        // restart does not strand a call (nor its recording).
+        self.open_room(room_id, video_mode, max_quality, record, now);
         let peer = Peer::new(room_id, role, out, now);
         let id = peer.id;
         let replaced = self.rooms.get_mut(&room_id).and_then(|r| r.seat(role, id, now));
@@ -458,6 +494,11 @@ impl Engine {
     fn remove_peer(&mut self, id: PeerId, reason: &str, now: Instant) {
         let Some(mut peer) = self.peers.remove(&id) else { return };
         peer.close();
+        if let Some(rec) = self.recorder.as_mut() {
+            for key in peer.incoming.values().filter_map(|i| i.recording) {
+                rec.close(key);
+            }
+        }
         // Flush what closing produced (DTLS close_notify).
         self.flush(&mut peer);
         peer.send(SignalOut::Closed { reason: reason.to_owned() });

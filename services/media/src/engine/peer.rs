@@ -87,6 +87,8 @@ pub struct Incoming {
     /// Codec mime type (lower case) per payload type, on this leg.
     pub mimes: HashMap<u8, String>,
     pub counters: StreamCounters,
+    /// The raw file this track is recorded in (opened at its first packet).
+    pub recording: Option<crate::record::TrackKey>,
 }
 
 pub struct Peer {

@@ -7,11 +7,24 @@ use std::time::{Duration, Instant};
 use vc_protocol::interaction::{MaxQuality, Party, VideoMode};
 use vc_protocol::{InteractionId, PeerId};
 
+/// What a room token (or vc-server's open request) says about the call.
+#[derive(Debug, Clone, Copy)]
+pub struct RoomSettings {
+    pub video_mode: VideoMode,
+    pub max_quality: MaxQuality,
+    pub record: bool,
+}
+
 #[derive(Debug)]
 pub struct Room {
     pub id: InteractionId,
     pub video_mode: VideoMode,
     pub max_quality: MaxQuality,
+    /// The call's tracks are recorded (raw files for vc-records).
+    pub record: bool,
+    /// The client's media has arrived: recording runs (it starts with the
+    /// client, so an agent waiting alone is not recorded).
+    pub recording_started: bool,
     agent: Option<PeerId>,
     client: Option<PeerId>,
     /// Since when a party that was in the room has no working connection.
@@ -28,6 +41,8 @@ impl Room {
             id,
             video_mode,
             max_quality,
+            record: false,
+            recording_started: false,
             agent: None,
             client: None,
             absent_since: HashMap::new(),

@@ -17,7 +17,7 @@ use tokio::sync::Notify;
 use vc_protocol::ErrorCode;
 use vc_protocol::UserId;
 use vc_protocol::auth::{
-    AccessClaims, Claims, ClientClaims, RoomClaims, TOKEN_AUDIENCE, TOKEN_ISSUER, TokenKind,
+    AccessClaims, Claims, ClientClaims, RecordingClaims, RoomClaims, TOKEN_AUDIENCE, TOKEN_ISSUER, TokenKind,
 };
 use vc_protocol::topics::{self, RevocationListRequest, SigningKeys, SigningKeysRequest, UserRevoked};
 
@@ -166,6 +166,11 @@ impl TokenVerifier {
     /// A room token: one party's admission to one media room.
     pub fn verify_room(&self, token: &str) -> Result<RoomClaims, ApiError> {
         self.decode(token, TokenKind::Room)
+    }
+
+    /// A recording token: vc-records storing one interaction's recording.
+    pub fn verify_recording(&self, token: &str) -> Result<RecordingClaims, ApiError> {
+        self.decode(token, TokenKind::Recording)
     }
 
     /// Signature, issuer, audience, expiry and kind.

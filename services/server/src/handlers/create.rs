@@ -94,6 +94,8 @@ pub async fn create_interaction(
         join_tap_ms: None,
         chat_read: Default::default(),
         next_seq: events.len() as u64,
+        record: body.record.unwrap_or(state.cfg.record_calls),
+        recording: None,
         events,
     };
     state.interactions.insert(&doc).await?;

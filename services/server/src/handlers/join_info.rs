@@ -69,7 +69,11 @@ pub async fn join_info(
             accent_color: state.cfg.accent_color.clone(),
         },
         consent_text: state.cfg.consent_text.clone(),
-        features: JoinFeatures { video_mode: doc.video_mode, max_quality: doc.max_quality },
+        features: JoinFeatures {
+            video_mode: doc.video_mode,
+            max_quality: doc.max_quality,
+            record: doc.record,
+        },
         agent_name: doc.agent_name,
     }))
 }

@@ -39,13 +39,14 @@ pub async fn media_access(
     if doc.status.is_final() {
         return Err(ended());
     }
-    let room = state.open_room(id, doc.video_mode, doc.max_quality).await?;
+    let room = state.open_room(id, doc.video_mode, doc.max_quality, doc.record).await?;
     let ttl = state.cfg.room_token_ttl_secs;
     let grant = TokenGrant::Room {
         interaction_id: id,
         role,
         video_mode: doc.video_mode,
         max_quality: doc.max_quality,
+        record: doc.record,
     };
     let token = state.issue(grant, ttl).await?;
     Ok(web::Json(MediaAccess {
