@@ -46,6 +46,7 @@ bench: setup
 	cargo bench --locked -p vc-auth --bench tokens
 	cargo build --release --locked -p videoassist   # the transfer bench runs the release all-in-one
 	cargo bench --locked -p vc-fileserver --bench transfer
+	cargo bench --locked -p vc-records --bench merge
 
 clean-data:
 	rm -rf data

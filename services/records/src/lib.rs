@@ -54,7 +54,7 @@ impl Records {
     pub async fn start(rt: &Runtime, cfg: &RecordsSettings) -> Result<Arc<Self>, StartError> {
         let other = |e: &dyn std::fmt::Display| StartError::Other(format!("vc-records: {e}"));
         cfg.validate().map_err(|e| other(&e))?;
-        let version = worker::ffmpeg_version(&cfg.ffmpeg).map_err(|e| {
+        let version = merge::ffmpeg::version(&cfg.ffmpeg).map_err(|e| {
             other(&format!(
                 "cannot run {} ({e}); install ffmpeg (the Debian package; scripts/setup.sh does)",
                 cfg.ffmpeg.display()

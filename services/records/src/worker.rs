@@ -376,15 +376,6 @@ fn label(o: &Outcome) -> &'static str {
     }
 }
 
-/// `ffmpeg -version`'s first line.
-pub fn ffmpeg_version(ffmpeg: &Path) -> Result<String, String> {
-    let out = std::process::Command::new(ffmpeg).arg("-version").output().map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(format!("exit status {}", out.status));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or_default().to_owned())
-}
-
 fn is_loopback_url(url: &str) -> bool {
     reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_owned)).is_some_and(|h| {
         h == "localhost"

@@ -132,7 +132,13 @@ pub fn merge(
     let end_us = tracks.iter().map(|t| t.end_us).max().unwrap_or(t0);
     let packets = tracks.iter().map(|t| t.packets).sum();
     let partial = tracks.iter().any(|t| t.truncated);
-    tracing::info!(tracks = tracks.len(), packets, partial, span_s = (end_us - t0) as f64 / 1e6, "merging");
+    tracing::info!(
+        tracks = tracks.len(),
+        packets,
+        partial,
+        span_s = end_us.saturating_sub(t0) as f64 / 1e6,
+        "merging"
+    );
 
     let client_audio = work_dir.join("client.ogg");
     let agent_audio = work_dir.join("agent.ogg");
@@ -185,6 +191,16 @@ fn next(reader: &mut TrackReader<BufReader<File>>) -> Result<Option<RawPacket>, 
     })
 }
 
+/// Whether a packet's arrival time can be true: not long before its file
+/// was opened, nor more than a day after (a corrupt record, or a clock
+/// step, would otherwise stretch the recording without bound).
+fn plausible(header: &TrackHeader, p: &RawPacket) -> bool {
+    const SLACK_US: i64 = 3_600_000_000;
+    const MAX_SPAN_US: i64 = 24 * SLACK_US;
+    let opened = header.opened_at_us;
+    p.arrival_us >= opened.saturating_sub(SLACK_US) && p.arrival_us <= opened.saturating_add(MAX_SPAN_US)
+}
+
 /// What a file with this header is used for, if anything.
 fn role(header: &TrackHeader) -> Option<Role> {
     match (header.kind, header.mime.as_str(), header.party) {
@@ -217,14 +233,23 @@ fn scan(raw_dir: &Path) -> Result<Vec<Track>, MergeError> {
         };
         let Some(role) = role(&reader.header) else { continue };
         let (mut first_us, mut last_us, mut last_len) = (i64::MAX, i64::MIN, 0u64);
+        let header = reader.header.clone();
+        let mut implausible = 0u64;
         while let Some(p) = next(&mut reader)? {
+            if !plausible(&header, &p) {
+                implausible += 1;
+                continue;
+            }
             first_us = first_us.min(p.arrival_us);
             if p.arrival_us >= last_us {
                 last_us = p.arrival_us;
                 last_len = opus::packet_samples(&p.payload).unwrap_or(0);
             }
         }
-        if reader.records() == 0 {
+        if implausible > 0 {
+            tracing::warn!(file = %path.display(), implausible, "packets with impossible arrival times skipped");
+        }
+        if reader.records() == implausible {
             tracing::debug!(file = %path.display(), "empty raw track");
             continue;
         }
@@ -242,7 +267,7 @@ fn scan(raw_dir: &Path) -> Result<Vec<Track>, MergeError> {
             role,
             first_us,
             end_us,
-            packets: reader.records(),
+            packets: reader.records() - implausible,
             truncated: reader.truncated(),
         });
     }
@@ -281,7 +306,11 @@ fn for_each_packet(
         sink(Item::NewFile)?;
         let mut reader = open(&track.path)?;
         let mut reorder = Reorder::default();
+        let header = reader.header.clone();
         while let Some(packet) = next(&mut reader)? {
+            if !plausible(&header, &packet) {
+                continue;
+            }
             reorder.push(packet, &mut due);
             due.drain(..).try_for_each(|p| sink(Item::Packet(p)))?;
         }
@@ -340,7 +369,10 @@ fn write_video<C: Codec>(
                 let Some(frame) = assembler.push(&p) else { return Ok(()) };
                 let pos = timeline.position(frame.ssrc, frame.timestamp, frame.arrival_us);
                 if pos < 0 || !writer.push(pos / 90, &frame.data, frame.keyframe)? {
+                    // Not after the previous frame (an overlapping second
+                    // connection): later frames may refer to this one.
                     out_of_order += 1;
+                    assembler.wait_for_keyframe();
                 }
             }
         }

@@ -3,13 +3,14 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use vc_protocol::interaction::Party;
 use vc_protocol::recording::RecordingFormat;
 
 use super::opus::{OpusTrackWriter, SILENCE_FRAMES};
 use super::*;
-use crate::synth::analysis::{decode_channel, probe, rms_db, tone_db, tone_onset_s};
+use crate::synth::analysis::{count_video_frames, decode_channel, probe, rms_db, tone_db, tone_onset_s};
 use crate::synth::{self, SynthTrack};
 
 /// T0 of the synthetic calls, µs since the epoch.
@@ -68,8 +69,12 @@ impl Call {
 
     /// A VP8 test pattern arriving from `start_s` after T0.
     fn vp8(&mut self, secs: f64, start_s: f64, edit: impl FnOnce(&mut SynthTrack)) {
+        self.vp8_sized(secs, start_s, (320, 240), edit);
+    }
+
+    fn vp8_sized(&mut self, secs: f64, start_s: f64, (w, h): (u32, u32), edit: impl FnOnce(&mut SynthTrack)) {
         let ivf = self.path("media").join(format!("video-{}.ivf", self.files));
-        synth::test_vp8_ivf(&ffmpeg(), &ivf, secs, 320, 240, 15, 300).unwrap();
+        synth::test_vp8_ivf(&ffmpeg(), &ivf, secs, w, h, 15, 300).unwrap();
         let mut track = SynthTrack::new(Party::Client, BASE + (start_s * 1e6) as i64, 0x5151);
         edit(&mut track);
         let vrec = self.next_vrec();
@@ -237,6 +242,60 @@ fn h264_from_safari_is_copied_to_mp4_and_reencoded_for_webm() {
         let start = p.video_start_s.unwrap();
         assert!((start - 1.0).abs() < 0.1, "{format:?}: video starts at {start} s");
         assert!((merged.duration_s - 4.0).abs() < 0.2, "{format:?}: {merged:?}");
+    }
+}
+
+#[test]
+fn a_resolution_change_is_kept() {
+    let mut call = Call::new();
+    call.tone(Party::Client, 440.0, 5.0, 0.0, 1111, |_| {});
+    // The camera restarts at another size (a new file and SSRC).
+    call.vp8_sized(2.0, 0.0, (320, 240), |t| t.ssrc = 1);
+    call.vp8_sized(2.0, 2.5, (480, 360), |t| t.ssrc = 2);
+    for format in [RecordingFormat::Webm, RecordingFormat::Mp4] {
+        let (merged, out) = call.merge(format);
+        assert!(merged.has_video);
+        let p = probe(&synth_ffprobe(), &out).unwrap();
+        // WebM keeps both sizes (its header has the first); MP4 is scaled
+        // to the first.
+        assert_eq!((p.width, p.height), (Some(320), Some(240)), "{format:?}");
+        let frames = count_video_frames(&synth_ffprobe(), &out).unwrap();
+        assert!((58..=60).contains(&frames), "{format:?}: {frames} frames");
+    }
+}
+
+#[test]
+fn an_overlapping_connection_resumes_at_its_next_keyframe() {
+    let mut call = Call::new();
+    call.tone(Party::Client, 440.0, 5.0, 0.0, 1111, |_| {});
+    // A second connection's video overlaps the first's last second.
+    // Keyframes every 2 s: the second file's keyframe at 2 s (media 0 s)
+    // is before the first's last frame, its next one is at 4 s.
+    call.vp8(3.0, 0.0, |t| t.ssrc = 1);
+    call.vp8(3.0, 2.0, |t| t.ssrc = 2);
+    let (merged, out) = call.merge(RecordingFormat::Webm);
+    assert!(merged.has_video);
+    // 45 frames of the first file, then the second's from its keyframe at
+    // media time 2 s (4 s in the call): 15 frames.
+    let frames = count_video_frames(&synth_ffprobe(), &out).unwrap();
+    assert_eq!(frames, 60);
+}
+
+#[test]
+fn ffmpeg_failures_and_time_limits_are_errors() {
+    let mut call = Call::new();
+    call.tone(Party::Client, 440.0, 2.0, 0.0, 1111, |_| {});
+    let (raw, work, out) = (call.path("raw"), call.path("work"), call.path("out.webm"));
+    let settings =
+        MergeSettings { ffmpeg: ffmpeg(), timeout: Duration::from_millis(1), ..Default::default() };
+    assert!(matches!(merge(&raw, &work, &out, &settings), Err(MergeError::Timeout)));
+    let settings = MergeSettings { ffmpeg: "/nonexistent/ffmpeg".into(), ..Default::default() };
+    assert!(matches!(merge(&raw, &work, &out, &settings), Err(MergeError::Spawn { .. })));
+    // A directory as the output: ffmpeg fails, with its message.
+    let settings = MergeSettings { ffmpeg: ffmpeg(), ..Default::default() };
+    match merge(&raw, &work, &work, &settings) {
+        Err(MergeError::Ffmpeg { status, stderr }) => assert!(!status.is_empty() && !stderr.is_empty()),
+        other => panic!("{other:?}"),
     }
 }
 

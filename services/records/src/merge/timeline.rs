@@ -178,8 +178,8 @@ impl Timeline {
     pub fn position(&mut self, ssrc: u32, ts: u32, arrival_us: i64) -> i64 {
         let arrival = self.arrival_position(arrival_us);
         if let Some(seg) = self.segment.as_mut().filter(|s| s.ssrc == ssrc) {
-            let pos = seg.anchor + (seg.ts.extend(ts) - seg.ts0);
-            if (pos - arrival).abs() <= self.max_skew {
+            let pos = seg.anchor.saturating_add(seg.ts.extend(ts) - seg.ts0);
+            if pos.saturating_sub(arrival).saturating_abs() <= self.max_skew {
                 return pos;
             }
         }

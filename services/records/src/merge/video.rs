@@ -99,6 +99,12 @@ impl<C: Codec> Assembler<C> {
         self.broken();
     }
 
+    /// The last frame given out could not be used (the caller dropped it):
+    /// wait for a keyframe again.
+    pub fn wait_for_keyframe(&mut self) {
+        self.need_keyframe = true;
+    }
+
     fn broken(&mut self) {
         if self.current.take().is_some() {
             self.stats.broken += 1;

@@ -146,6 +146,13 @@ pub fn probe(ffprobe_bin: &Path, file: &Path) -> io::Result<Probe> {
     Ok(p)
 }
 
+/// Video frames a decoder reads from the file's first video stream.
+pub fn count_video_frames(ffprobe_bin: &Path, file: &Path) -> io::Result<u64> {
+    let args = ["-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames"];
+    let out = ffprobe(ffprobe_bin, &[&args[..], &["-of", "csv=p=0"]].concat(), file)?;
+    out.trim().trim_end_matches(',').parse().map_err(|_| io::Error::other(format!("frame count {out:?}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
