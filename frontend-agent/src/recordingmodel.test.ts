@@ -119,6 +119,20 @@ describe("RecordingModel", () => {
     expect(live.view(T0 + SLOW_AFTER_MS + 2)).toEqual({ state: "processing", slow: true });
   });
 
+  it("waits for nothing when the log shows the client never connected", () => {
+    const created = ev(1, { type: "created", by: "u-1" });
+    const m = new RecordingModel(facts({ status: "ended", ended_at: "2026-11-21T10:00:00Z", events: [created] }), T0);
+    expect(m.view(T0)).toEqual({ state: "off" });
+    expect(m.waiting).toBe(false);
+    // With the client's media in the log, a recording is on its way.
+    const c = new RecordingModel(
+      facts({ status: "ended", events: [created, ev(2, { type: "media", party: "client", connected: true })] }),
+      T0,
+    );
+    expect(c.view(T0)).toEqual({ state: "processing", slow: false });
+    expect(c.waiting).toBe(true);
+  });
+
   it("ignores other events", () => {
     const m = new RecordingModel(facts({ status: "ended" }), T0);
     m.applyEvent(ev(3, { type: "ended", by: "agent" }));

@@ -42,6 +42,9 @@ export class RecordingModel {
   private info: RecordingInfo | null = null;
   private outcome: Outcome | null = null;
   private outcomeSeq = -Infinity;
+  /** The log was read (events known), and whether the client's media ever connected in it. */
+  private logSeen = false;
+  private clientConnected = false;
 
   constructor(facts: RecordingFacts, now: number) {
     this.applyInteraction(facts, now);
@@ -55,12 +58,16 @@ export class RecordingModel {
       const ended = facts.ended_at ? Date.parse(facts.ended_at) : NaN;
       this.markFinished(Number.isNaN(ended) ? now : ended, !Number.isNaN(ended));
     }
-    for (const e of facts.events ?? []) this.applyEvent(e);
+    const events = facts.events ?? [];
+    if (events.length > 0) this.logSeen = true;
+    for (const e of events) this.applyEvent(e);
   }
 
   /** An event of the interaction's log (replayed or live); others are ignored. */
   applyEvent(e: InteractionEvent): void {
     const ev = e.event;
+    // Recording starts with the client's media: without it there is nothing to wait for.
+    if (ev.type === "media" && ev.party === "client" && ev.connected) this.clientConnected = true;
     if (ev.type !== "recording_ready" && ev.type !== "recording_failed") return;
     if (e.seq <= this.outcomeSeq) return;
     this.outcomeSeq = e.seq;
@@ -80,6 +87,7 @@ export class RecordingModel {
     if (this.outcome?.kind === "ready") return { state: "processing", slow: false };
     if (!this.record) return { state: "off" };
     if (!this.finished) return { state: "live" };
+    if (this.nothingRecorded) return { state: "off" };
     return { state: "processing", slow: this.endedAt !== null && now - this.endedAt > SLOW_AFTER_MS };
   }
 
@@ -87,7 +95,12 @@ export class RecordingModel {
   get waiting(): boolean {
     if (this.info) return false;
     if (this.outcome?.kind === "ready") return true;
-    return this.outcome === null && this.record && this.finished;
+    return this.outcome === null && this.record && this.finished && !this.nothingRecorded;
+  }
+
+  /** The call ended and its log shows the client's media never connected: no recording will come. */
+  private get nothingRecorded(): boolean {
+    return this.finished && this.logSeen && !this.clientConnected && this.outcome === null;
   }
 
   /** A `recording_ready` event is known but not the stored recording: read at once. */
