@@ -222,7 +222,11 @@ export class InteractionPanel {
       // Delivery rows fold replayed events too (idempotent by seq).
       if (event.event.type === "delivery") this.deliveries.applyEvent(event, live);
       else if (event.event.type === "recording_ready" || event.event.type === "recording_failed") this.recording.applyEvent(event);
-      else if (live) this.onEvent(event.event);
+      else {
+        // The client's media connecting means a recording is coming.
+        if (event.event.type === "media") this.recording.applyEvent(event);
+        if (live) this.onEvent(event.event);
+      }
     });
     control.on("error", (e) => console.warn(`control error ${e.code}: ${e.message}`));
     control.on("closed", ({ code }) => {
