@@ -32,7 +32,25 @@ pub struct LocalMongo {
 }
 
 impl LocalMongo {
+    /// Starts it and waits until it accepts connections. An instance that
+    /// exits at once is tried again (up to 3 times, on a new free port when
+    /// the port is not fixed): a port taken between choosing and binding, or
+    /// the storage still held by an instance that is just exiting, passes.
     pub fn start(cfg: &LocalMongoConfig, data_dir: &Path) -> Result<Self, LocalMongoError> {
+        let mut attempt = 1;
+        loop {
+            match Self::start_once(cfg, data_dir) {
+                Err(LocalMongoError::Exited { status, log }) if attempt < 3 => {
+                    tracing::warn!(%status, log, attempt, "local MongoDB exited at start; trying again");
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn start_once(cfg: &LocalMongoConfig, data_dir: &Path) -> Result<Self, LocalMongoError> {
         if !cfg.command.is_file() {
             return Err(LocalMongoError::Missing(cfg.command.clone()));
         }

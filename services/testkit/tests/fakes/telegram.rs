@@ -53,10 +53,12 @@ async fn get_me_and_the_answers_to_wrong_tokens_and_methods() {
 #[tokio::test]
 async fn long_polling_waits_until_the_user_presses_start() {
     let tg = Arc::new(start().await);
+    // Timed from before the spawn: on a loaded machine the task may start
+    // late, and the press below still comes 400 ms after this point.
+    let t = Instant::now();
     let poller = {
         let tg = tg.clone();
         tokio::spawn(async move {
-            let t = Instant::now();
             let reply = call(&tg, "getUpdates", json!({"timeout": 10, "allowed_updates": ["message"]})).await;
             (reply, t.elapsed())
         })
