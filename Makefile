@@ -11,12 +11,13 @@ export CARGO_TERM_COLOR ?= never
 # `make run PROFILE=debug` runs a debug build (the tests use that).
 PROFILE ?= release
 
-.PHONY: help setup setup-test run build test lint fmt bench clean-data
+.PHONY: help setup setup-test run build test lint fmt bench bench-sfu clean-data
 
 help:
 	@echo "make run    start the whole platform on this machine (prints URLs and the admin login)"
 	@echo "make test   install test dependencies and run every test (fmt, clippy, unit, system)"
 	@echo "make bench  run the benchmarks (see docs/benchmarks.md)"
+	@echo "make bench-sfu  our media gateway vs Janus, side by side (BENCH_ARGS=--quick for a short run)"
 
 setup:
 	@scripts/setup.sh run
@@ -47,6 +48,13 @@ bench: setup
 	cargo build --release --locked -p videoassist   # the transfer bench runs the release all-in-one
 	cargo bench --locked -p vc-fileserver --bench transfer
 	cargo bench --locked -p vc-records --bench merge
+
+# Our media gateway vs Janus (docs/benchmarks.md): installs Janus, builds
+# the release all-in-one and the benchmark, and runs it (BENCH_ARGS=--quick).
+bench-sfu:
+	@scripts/setup.sh bench
+	cargo build --release --locked -p videoassist -p vc-loadgen --bins
+	$(CARGO_TARGET_DIR)/release/vc-sfu-bench $(BENCH_ARGS)
 
 clean-data:
 	rm -rf data

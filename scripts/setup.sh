@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what `make run` (setup.sh run) or `make test` (setup.sh test)
-# needs on a Debian machine. Idempotent: does nothing that is already done.
+# Installs what `make run` (setup.sh run), `make test` (setup.sh test) or
+# `make bench-sfu` (setup.sh bench) needs on a Debian machine. Idempotent:
+# does nothing that is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,9 +12,13 @@ case "$mode" in
   # ffmpeg merges call recordings (vc-records).
   run)  apt_packages=(ffmpeg) ;;
   # Chromium for the browser tests (driven by playwright-core, never by a
-  # downloaded browser), Mosquitto for the bus tests against a real broker.
-  test) apt_packages=(ffmpeg mosquitto chromium coturn) ;;
-  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+  # downloaded browser), Mosquitto for the bus tests against a real broker,
+  # Janus for the load tool's test against it (tests/system/load.rs).
+  test) apt_packages=(ffmpeg mosquitto chromium coturn janus) ;;
+  # What `run` needs, plus Janus for the side-by-side media gateway
+  # benchmark (vc-sfu-bench starts it itself with a generated config).
+  bench) apt_packages=(ffmpeg janus) ;;
+  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -28,7 +33,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # Packaged brokers must not hold the default ports on a machine others share.
   if command -v systemctl >/dev/null; then
-    for service in mosquitto coturn; do
+    for service in mosquitto coturn janus; do
       [[ " ${missing[*]} " == *" $service "* ]] && $sudo_cmd systemctl disable --now "$service" >/dev/null 2>&1 || true
     done
   fi

@@ -6,7 +6,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use vc_loadgen::{DataMessage, Desk, LoadedMedia, MediaSpec, Party, PartyConfig, PartyStats, VideoCodec};
@@ -24,17 +23,7 @@ async fn desk() -> (Platform, Desk) {
 }
 
 fn config(desk: &Desk, access: &MediaAccess, drop_incoming: f64) -> PartyConfig {
-    PartyConfig {
-        signaling_url: desk.ws_url(access),
-        room_token: access.room_token.clone(),
-        bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        send_video: true,
-        video_codec: VideoCodec::Vp8,
-        drop_incoming,
-        collab: false,
-        pointer_hz: 0,
-        media: None,
-    }
+    PartyConfig { drop_incoming, ..PartyConfig::gateway(desk.ws_url(access), access.room_token.clone()) }
 }
 
 /// A party that opens the `collab` data channel before its first offer.

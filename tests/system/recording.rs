@@ -8,13 +8,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use vc_loadgen::{Desk, LoadedMedia, MediaSpec, Party, PartyConfig, VideoCodec};
+use vc_loadgen::{Desk, LoadedMedia, MediaSpec, Party, PartyConfig};
 use vc_protocol::InteractionId;
 use vc_protocol::media::MediaAccess;
 use vc_testkit::Platform;
@@ -43,16 +42,10 @@ async fn media(tone_hz: f64) -> Arc<LoadedMedia> {
 }
 
 async fn join(desk: &Desk, access: &MediaAccess, media: &Arc<LoadedMedia>) -> Party {
+    // Never stamped: the recording must decode.
     let cfg = PartyConfig {
-        signaling_url: desk.ws_url(access),
-        room_token: access.room_token.clone(),
-        bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        send_video: true,
-        video_codec: VideoCodec::Vp8,
-        drop_incoming: 0.0,
-        collab: false,
-        pointer_hz: 0,
         media: Some(media.clone()),
+        ..PartyConfig::gateway(desk.ws_url(access), access.room_token.clone())
     };
     let mut party = Party::join(cfg).await.unwrap();
     assert!(party.connected(Duration::from_secs(15)).await, "the party did not connect");
@@ -190,9 +183,12 @@ async fn an_agent_who_joins_late_starts_with_silence_on_the_right() {
     let api = p.api();
     let admin = p.admin_token().await;
     p.create_user(&admin, "agent2", "agent-pass-2", "agent").await;
+    p.create_user(&admin, "super1", "super-pass-1", "supervisor").await;
     let other = api.tokens("agent2", "agent-pass-2").await.0;
+    let supervisor = api.tokens("super1", "super-pass-1").await.0;
     let path = format!("/api/files/{}", rec["file_id"].as_str().unwrap());
     assert_eq!(api.get(&path, Some(&admin)).await.unwrap().status, 200);
+    assert_eq!(api.get(&path, Some(&supervisor)).await.unwrap().status, 200);
     assert_eq!(api.get(&path, Some(&other)).await.unwrap().status, 403);
     assert_eq!(api.get(&path, Some(&t.client_token)).await.unwrap().status, 403);
     let listed = api

@@ -6,13 +6,11 @@
 //! the `collab` data channel, as the pages open it: messages sent on demand
 //! or pointer moves at a steady rate, and every message received recorded.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
-use std::net::{IpAddr, SocketAddr};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
-use futures_util::{SinkExt, StreamExt};
 use rtc::data_channel::{RTCDataChannelId, RTCDataChannelInit};
 use rtc::interceptor::Registry;
 use rtc::media_stream::MediaStreamTrack;
@@ -38,13 +36,17 @@ use rtc::sansio::Protocol;
 use rtc::shared::{TaggedBytesMut, TransportContext, TransportProtocol};
 use tokio::net::UdpSocket;
 use tokio::sync::watch;
-use tokio_tungstenite::tungstenite::Message;
 use vc_media::forward::{codecs, keyframes};
 use vc_protocol::collab::{CHANNEL_LABEL, CollabMessage};
-use vc_protocol::media::{IceCandidate, SignalIn, SignalOut};
 
-use crate::media::LoadedMedia;
+use crate::signal::{Role, SignalCommand, SignalEvent, SignalLink};
 use crate::source::{AudioSource, VideoSource};
+use crate::stamp;
+
+mod types;
+
+use types::KEEP_MESSAGES;
+pub use types::{DataMessage, PartyConfig, PartyStats, VideoCodec};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PartyError {
@@ -54,102 +56,6 @@ pub enum PartyError {
     Rtc(#[from] rtc::shared::error::Error),
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
-}
-
-/// How a party behaves.
-#[derive(Debug, Clone)]
-pub struct PartyConfig {
-    /// `ws://host:port/media/ws`
-    pub signaling_url: String,
-    pub room_token: String,
-    /// Local address to bind the UDP socket to.
-    pub bind: IpAddr,
-    pub send_video: bool,
-    /// The video codec to offer and send (`VP8`, or `H264` as Safari prefers).
-    pub video_codec: VideoCodec,
-    /// Share of incoming datagrams to drop once connected (simulated network
-    /// loss, before decryption, as the network would).
-    pub drop_incoming: f64,
-    /// Open the `collab` data channel before the first offer, as the pages do.
-    pub collab: bool,
-    /// Pointer moves (`CollabMessage::Pointer`) sent each second on the
-    /// `collab` channel once it is open; 0 for none. Implies `collab`.
-    pub pointer_hz: u32,
-    /// Real media to send (`media::prepare`, then `LoadedMedia::load`,
-    /// shared by all parties of a run): its Opus packets every 20 ms and,
-    /// with `VideoCodec::Vp8`, its VP8 frames at the file's frame rate, both
-    /// looped; a keyframe request skips ahead to the file's next keyframe.
-    /// `None`: synthetic media. With `VideoCodec::H264` the video stays
-    /// synthetic.
-    pub media: Option<Arc<LoadedMedia>>,
-}
-
-/// A data-channel message as sent or received.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataMessage {
-    pub text: bool,
-    pub data: Vec<u8>,
-}
-
-impl DataMessage {
-    pub fn text(s: impl Into<String>) -> Self {
-        Self { text: true, data: s.into().into_bytes() }
-    }
-
-    pub fn binary(data: impl Into<Vec<u8>>) -> Self {
-        Self { text: false, data: data.into() }
-    }
-
-    /// The payload as text, if it is a text message.
-    pub fn as_text(&self) -> Option<&str> {
-        if self.text { std::str::from_utf8(&self.data).ok() } else { None }
-    }
-}
-
-/// Received `collab` messages kept in `PartyStats` (beyond this they are
-/// only counted, so a long load run does not grow without bound).
-const KEEP_MESSAGES: usize = 10_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum VideoCodec {
-    #[default]
-    Vp8,
-    /// Constrained baseline, packetization mode 1.
-    H264,
-}
-
-/// What a party saw, shared with whoever runs it.
-#[derive(Debug, Default, Clone)]
-pub struct PartyStats {
-    pub connected: bool,
-    pub closed_reason: Option<String>,
-    pub sent_audio: u64,
-    pub sent_video: u64,
-    pub received_audio: u64,
-    pub received_video: u64,
-    /// Distinct sequence numbers of received video, per SSRC.
-    pub video_seqs: HashMap<u32, BTreeSet<u16>>,
-    /// Answers the gateway sent to our offers.
-    pub answers: u64,
-    /// Keyframe requests (PLI/FIR) the gateway sent about our video.
-    pub keyframe_requests: u64,
-    /// Payload types of the video that arrived.
-    pub video_payload_types: BTreeSet<u8>,
-    /// VP8 keyframes that arrived (their first packets), and the size the
-    /// last one gave.
-    pub received_keyframes: u64,
-    pub received_keyframe_size: Option<(u32, u32)>,
-    /// Gateway addresses media came from.
-    pub remote_addrs: HashSet<SocketAddr>,
-    pub dropped_incoming: u64,
-    /// Whether our `collab` channel is open.
-    pub collab_open: bool,
-    /// `collab` messages sent, and those the channel refused (not open).
-    pub collab_sent: u64,
-    pub collab_send_failed: u64,
-    /// `collab` messages received; the first 10,000 are kept in order.
-    pub collab_received: u64,
-    pub collab_messages: Vec<DataMessage>,
 }
 
 enum Control {
@@ -172,18 +78,29 @@ pub struct Party {
 }
 
 impl Party {
-    /// Joins the room and starts sending once connected.
+    /// Joins our gateway's room (`signaling_url`, `room_token`) and starts
+    /// sending once connected. Returns once the gateway admitted us.
     pub async fn join(cfg: PartyConfig) -> Result<Party, PartyError> {
-        let (ws, _) = tokio_tungstenite::connect_async(cfg.signaling_url.clone())
-            .await
-            .map_err(|e| PartyError::Signaling(e.to_string()))?;
-        let stats = Arc::new(Mutex::new(PartyStats::default()));
+        let started = Instant::now();
+        let link = crate::signal::gateway::connect(&cfg.signaling_url, &cfg.room_token).await?;
+        Ok(Self::start(cfg, link, started))
+    }
+
+    /// Starts a party on a signaling channel of any kind (`signal::gateway`,
+    /// `signal::direct::pair`, `janus::JanusPeer::link`): it offers or waits
+    /// for an offer as the link's role says, and sends once connected.
+    pub fn join_with(cfg: PartyConfig, link: SignalLink) -> Party {
+        Self::start(cfg, link, Instant::now())
+    }
+
+    fn start(cfg: PartyConfig, link: SignalLink, started: Instant) -> Party {
+        let stats = Arc::new(Mutex::new(PartyStats { started_at: Some(started), ..PartyStats::default() }));
         let (control, control_rx) = tokio::sync::mpsc::unbounded_channel();
         let (connected_tx, connected) = watch::channel(false);
         let (collab_tx, collab_open) = watch::channel(false);
         let watches = Watches { connected: connected_tx, collab_open: collab_tx };
-        let task = tokio::spawn(run(cfg, ws, stats.clone(), control_rx, watches));
-        Ok(Party { stats, control, task, connected, collab_open })
+        let task = tokio::spawn(run(cfg, link, stats.clone(), control_rx, watches));
+        Party { stats, control, task, connected, collab_open }
     }
 
     /// Waits until media flows (ICE + DTLS up), at most `timeout`.
@@ -256,13 +173,6 @@ fn track(
     )
 }
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn send(ws: &mut Ws, msg: &SignalIn) -> Result<(), PartyError> {
-    let text = serde_json::to_string(msg).map_err(|e| PartyError::Signaling(e.to_string()))?;
-    ws.send(Message::Text(text.into())).await.map_err(|e| PartyError::Signaling(e.to_string()))
-}
-
 fn lock(stats: &Arc<Mutex<PartyStats>>) -> std::sync::MutexGuard<'_, PartyStats> {
     stats.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -299,27 +209,64 @@ fn send_collab(
     sent.is_ok()
 }
 
+/// Our host candidate, on the party's socket.
+fn host_candidate(local_addr: std::net::SocketAddr) -> Result<RTCIceCandidateInit, PartyError> {
+    let host = CandidateHostConfig {
+        base_config: CandidateConfig {
+            network: "udp".into(),
+            address: local_addr.ip().to_string(),
+            port: local_addr.port(),
+            component: 1,
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+    .new_candidate_host()?;
+    Ok(RTCIceCandidate::from(&host).to_json()?)
+}
+
+/// Counts an RTP packet that arrived on a track of `kind`.
+fn received(stats: &mut PartyStats, kind: Option<RtpCodecKind>, packet: &rtp::Packet, now: Instant) {
+    let latency = stamp::latency_us(&packet.payload, stamp::micros_since_epoch(now));
+    let (ssrc, seq) = (packet.header.ssrc, packet.header.sequence_number);
+    match kind {
+        Some(RtpCodecKind::Audio) => {
+            stats.received_audio += 1;
+            stats.audio.record(now, ssrc, seq, latency);
+        }
+        Some(RtpCodecKind::Video) => {
+            stats.received_video += 1;
+            stats.video.record(now, ssrc, seq, latency);
+            stats.video_payload_types.insert(packet.header.payload_type);
+            if packet.header.payload_type == codecs::VP8_PT
+                && let Some(size) = vc_media::forward::vp8::keyframe_size(&packet.payload)
+            {
+                stats.received_keyframes += 1;
+                stats.received_keyframe_size = Some(size);
+            }
+            stats.video_seqs.entry(ssrc).or_default().insert(seq);
+        }
+        _ => return,
+    }
+    stats.first_media_at.get_or_insert(now);
+}
+
+/// Sets the local description and returns its SDP.
+fn local_sdp(
+    pc: &mut rtc::peer_connection::RTCPeerConnection,
+    desc: RTCSessionDescription,
+) -> Result<String, PartyError> {
+    pc.set_local_description(Instant::now(), desc)?;
+    Ok(pc.local_description().map(|d| d.sdp.clone()).unwrap_or_default())
+}
+
 async fn run(
     cfg: PartyConfig,
-    mut ws: Ws,
+    mut link: SignalLink,
     stats: Arc<Mutex<PartyStats>>,
     mut control: tokio::sync::mpsc::UnboundedReceiver<Control>,
     watches: Watches,
 ) -> Result<(), PartyError> {
-    send(&mut ws, &SignalIn::Join { token: cfg.room_token.clone() }).await?;
-    // Wait for `joined`.
-    loop {
-        let Some(Ok(Message::Text(t))) = ws.next().await else {
-            return Err(PartyError::Signaling("socket closed before joined".into()));
-        };
-        match serde_json::from_str::<SignalOut>(&t) {
-            Ok(SignalOut::Joined { .. }) => break,
-            Ok(SignalOut::Error { code, message }) => {
-                return Err(PartyError::Signaling(format!("{code}: {message}")));
-            }
-            _ => {}
-        }
-    }
     let socket = UdpSocket::bind((cfg.bind, 0)).await?;
     let local_addr = socket.local_addr()?;
     let mut me = media_engine(cfg.video_codec)?;
@@ -339,19 +286,6 @@ async fn run(
     };
     let video_sender =
         pc.add_track(track(RtpCodecKind::Video, "video", video_ssrc, video_mime, 90_000, 0))?;
-    let host = CandidateHostConfig {
-        base_config: CandidateConfig {
-            network: "udp".into(),
-            address: local_addr.ip().to_string(),
-            port: local_addr.port(),
-            component: 1,
-            ..Default::default()
-        },
-        ..Default::default()
-    }
-    .new_candidate_host()?;
-    pc.add_local_candidate(RTCIceCandidate::from(&host).to_json()?)?;
-    pc.add_local_candidate(RTCIceCandidateInit::default())?;
     // Like the pages: the channel exists before the first offer, so the
     // offer carries an `m=application` section; it opens (DCEP) once SCTP is up.
     let collab: Option<RTCDataChannelId> = if cfg.collab || cfg.pointer_hz > 0 {
@@ -360,13 +294,25 @@ async fn run(
     } else {
         None
     };
+    // The offerer's candidate goes in its offer; an answerer's, once the
+    // offer is set, in its answer (full SDP, no trickling).
+    let mut candidate = Some(host_candidate(local_addr)?);
+    let mut add_candidate = |pc: &mut rtc::peer_connection::RTCPeerConnection| -> Result<(), PartyError> {
+        if let Some(c) = candidate.take() {
+            pc.add_local_candidate(c)?;
+            pc.add_local_candidate(RTCIceCandidateInit::default())?;
+        }
+        Ok(())
+    };
+    if link.role == Role::Offerer {
+        add_candidate(&mut pc)?;
+        let offer = pc.create_offer(None)?;
+        let sdp = local_sdp(&mut pc, offer)?;
+        link.send(SignalCommand::Offer(sdp));
+    }
     let mut collab_open = false;
     let mut pointer_tick = tokio::time::interval(Duration::from_secs(1) / cfg.pointer_hz.max(1));
     let mut pointer_step: u64 = 0;
-    let offer = pc.create_offer(None)?;
-    pc.set_local_description(Instant::now(), offer)?;
-    let sdp = pc.local_description().map(|d| d.sdp.clone()).unwrap_or_default();
-    send(&mut ws, &SignalIn::Offer { sdp }).await?;
 
     let mut receivers: HashMap<String, (RtpCodecKind, rtc::rtp_transceiver::RTCRtpReceiverId)> =
         HashMap::new();
@@ -379,6 +325,9 @@ async fn run(
     let (mut a_seq, mut a_ts, mut v_seq, mut v_ts): (u16, u32, u16, u32) =
         (rand::random(), rand::random(), rand::random(), rand::random());
     let mut keyframe_asked = false;
+    let stamped = |payload: bytes::Bytes| {
+        if cfg.stamp { stamp::append(&payload, stamp::now_us()) } else { payload }
+    };
     loop {
         // Drain the connection.
         while let Some(out) = pc.poll_write() {
@@ -388,7 +337,11 @@ async fn run(
             match event {
                 RTCPeerConnectionEvent::OnConnectionStateChangeEvent(state) => {
                     connected = state == RTCPeerConnectionState::Connected;
-                    lock(&stats).connected = connected;
+                    let mut s = lock(&stats);
+                    s.connected = connected;
+                    if connected {
+                        s.connected_at.get_or_insert_with(Instant::now);
+                    }
                     watches.connected.send_replace(connected);
                 }
                 RTCPeerConnectionEvent::OnDataChannel(RTCDataChannelEvent::OnOpen(id))
@@ -417,25 +370,8 @@ async fn run(
         while let Some(TaggedRTCMessage { message, .. }) = pc.poll_read() {
             match message {
                 RTCMessage::RtpPacket(track_id, packet) => {
-                    let mut s = lock(&stats);
-                    match receivers.get(&track_id).map(|(k, _)| *k) {
-                        Some(RtpCodecKind::Audio) => s.received_audio += 1,
-                        Some(RtpCodecKind::Video) => {
-                            s.received_video += 1;
-                            s.video_payload_types.insert(packet.header.payload_type);
-                            if packet.header.payload_type == codecs::VP8_PT
-                                && let Some(size) = vc_media::forward::vp8::keyframe_size(&packet.payload)
-                            {
-                                s.received_keyframes += 1;
-                                s.received_keyframe_size = Some(size);
-                            }
-                            s.video_seqs
-                                .entry(packet.header.ssrc)
-                                .or_default()
-                                .insert(packet.header.sequence_number);
-                        }
-                        _ => {}
-                    }
+                    let kind = receivers.get(&track_id).map(|(k, _)| *k);
+                    received(&mut lock(&stats), kind, &packet, Instant::now());
                 }
                 RTCMessage::RtcpPacket(_, packets) if keyframes::asks_for_keyframe(&packets) => {
                     lock(&stats).keyframe_requests += 1;
@@ -468,9 +404,8 @@ async fn run(
                 }
                 Some(Control::Renegotiate) => {
                     let offer = pc.create_offer(None)?;
-                    pc.set_local_description(Instant::now(), offer)?;
-                    let sdp = pc.local_description().map(|d| d.sdp.clone()).unwrap_or_default();
-                    send(&mut ws, &SignalIn::Offer { sdp }).await?;
+                    let sdp = local_sdp(&mut pc, offer)?;
+                    link.send(SignalCommand::Offer(sdp));
                 }
                 Some(Control::Collab(msg)) => {
                     let sent = send_collab(&mut pc, collab, msg);
@@ -479,30 +414,26 @@ async fn run(
                 }
                 Some(Control::Stop) | None => break,
             },
-            msg = ws.next() => match msg {
-                Some(Ok(Message::Text(t))) => match serde_json::from_str::<SignalOut>(&t) {
-                    Ok(SignalOut::Answer { sdp }) => {
-                        pc.set_remote_description(Instant::now(), RTCSessionDescription::answer(sdp)?)?;
-                        lock(&stats).answers += 1;
-                    }
-                    Ok(SignalOut::Offer { sdp }) => {
-                        pc.set_remote_description(Instant::now(), RTCSessionDescription::offer(sdp)?)?;
-                        let answer = pc.create_answer(None)?;
-                        pc.set_local_description(Instant::now(), answer)?;
-                        let sdp = pc.local_description().map(|d| d.sdp.clone()).unwrap_or_default();
-                        send(&mut ws, &SignalIn::Answer { sdp }).await?;
-                    }
-                    Ok(SignalOut::Candidate { candidate: IceCandidate { candidate, sdp_mid, sdp_m_line_index, username_fragment } }) => {
-                        let _ = pc.add_remote_candidate(RTCIceCandidateInit { candidate, sdp_mid, sdp_mline_index: sdp_m_line_index, username_fragment, ..Default::default() });
-                    }
-                    Ok(SignalOut::Closed { reason }) => {
-                        lock(&stats).closed_reason = Some(reason);
-                        break;
-                    }
-                    _ => {}
-                },
-                Some(Ok(_)) => {}
-                _ => break,
+            ev = link.next() => match ev {
+                Some(SignalEvent::Answer(sdp)) => {
+                    pc.set_remote_description(Instant::now(), RTCSessionDescription::answer(sdp)?)?;
+                    lock(&stats).answers += 1;
+                }
+                Some(SignalEvent::Offer(sdp)) => {
+                    pc.set_remote_description(Instant::now(), RTCSessionDescription::offer(sdp)?)?;
+                    add_candidate(&mut pc)?;
+                    let answer = pc.create_answer(None)?;
+                    let sdp = local_sdp(&mut pc, answer)?;
+                    link.send(SignalCommand::Answer(sdp));
+                }
+                Some(SignalEvent::Candidate(c)) => {
+                    let _ = pc.add_remote_candidate(c);
+                }
+                Some(SignalEvent::Closed(reason)) => {
+                    lock(&stats).closed_reason = Some(reason);
+                    break;
+                }
+                None => break,
             },
             r = socket.recv_from(&mut buf) => {
                 let (n, from) = r?;
@@ -523,7 +454,7 @@ async fn run(
             _ = audio_tick.tick(), if connected => {
                 let packet = rtp::Packet {
                     header: rtp::header::Header { version: 2, payload_type: codecs::OPUS_PT, sequence_number: a_seq, timestamp: a_ts, ssrc: audio_ssrc, ..Default::default() },
-                    payload: audio.next_payload(),
+                    payload: stamped(audio.next_payload()),
                 };
                 a_seq = a_seq.wrapping_add(1);
                 a_ts = a_ts.wrapping_add(960);
@@ -545,7 +476,7 @@ async fn run(
                 for (i, payload) in frame.payloads.into_iter().enumerate() {
                     let packet = rtp::Packet {
                         header: rtp::header::Header { version: 2, payload_type: video_pt, sequence_number: v_seq, timestamp: v_ts, ssrc: video_ssrc, marker: i == last, ..Default::default() },
-                        payload,
+                        payload: stamped(payload),
                     };
                     v_seq = v_seq.wrapping_add(1);
                     if let Some(mut s) = pc.rtp_sender(video_sender)
@@ -562,6 +493,6 @@ async fn run(
     while let Some(out) = pc.poll_write() {
         let _ = socket.try_send_to(&out.message, out.transport.peer_addr);
     }
-    let _ = ws.close(None).await;
+    link.close().await;
     Ok(())
 }
