@@ -519,3 +519,22 @@ async fn collab_relay_resumes_after_a_rejoin() {
     let c = c.leave().await;
     assert!(c.received_video > video_before + 10, "media flows to the rejoined client");
 }
+
+/// The gateway's first DTLS flight to the client is lost: the client
+/// repeats its own flight, and the gateway must still retransmit its flight
+/// (rtc-dtls 0.21.1 stopped its timer on the repeat and the handshake died;
+/// vendor/README.md).
+#[tokio::test]
+async fn a_lost_handshake_flight_is_retransmitted() {
+    let (_p, desk) = desk().await;
+    let t = desk.new_call("two_way").await.unwrap();
+    let mut a = Party::join(config(&desk, &t.agent, 0.0)).await.unwrap();
+    let lossy = PartyConfig { drop_server_hellos: 1, ..config(&desk, &t.client, 0.0) };
+    let mut c = Party::join(lossy).await.unwrap();
+    connected(&mut a).await;
+    connected(&mut c).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (a, c) = (a.leave().await, c.leave().await);
+    assert_eq!(c.dropped_incoming, 1, "the gateway's first ServerHello flight was dropped");
+    assert!(a.received_video > 0 && c.received_video > 0, "media flows both ways after the recovery");
+}

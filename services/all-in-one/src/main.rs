@@ -6,6 +6,10 @@ use std::process::ExitCode;
 
 use videoassist::{Config, run, run_broker};
 
+/// See the workspace manifest: glibc kept freed packet buffers.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

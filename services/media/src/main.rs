@@ -5,6 +5,10 @@ use std::process::ExitCode;
 use vc_media::{Config, Media};
 use vc_runtime::process::run_service;
 
+/// See the workspace manifest: glibc kept freed packet buffers.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     run_service("vc-media", |rt, cfg: Config| async move {

@@ -228,7 +228,12 @@ pub struct Soak {
     pub rss_peak_kib: u64,
     pub rss_after_kib: u64,
     pub seconds: f64,
+    /// Why calls failed: the first few reasons.
+    pub failures: Vec<String>,
 }
+
+/// Failure reasons a soak keeps.
+const KEEP_FAILURES: usize = 5;
 
 /// Opens and closes `total` calls, `parallel` at a time, each held `hold`;
 /// the server's RSS before, at its highest, and after `settle`.
@@ -244,6 +249,7 @@ pub async fn soak(
     let started = Instant::now();
     let rss_before = rss();
     let (mut done, mut connected, mut failed, mut peak) = (0, 0, 0, rss_before);
+    let mut failures = Vec::new();
     while done < total {
         let n = parallel.min(total - done);
         let (calls, errors) = run::open_calls(
@@ -255,11 +261,16 @@ pub async fn soak(
         )
         .await;
         failed += errors.len();
+        failures.extend(errors.iter().map(|e| format!("open: {e}")));
         tokio::time::sleep(hold).await;
         peak = peak.max(rss());
         let reports = run::close_calls(&server.target, calls).await;
         connected += reports.iter().filter(|r| r.setup_ms.is_some()).count();
-        failed += reports.iter().filter(|r| r.setup_ms.is_none()).count();
+        for r in reports.iter().filter(|r| r.setup_ms.is_none()) {
+            failed += 1;
+            failures.push(format!("not connected in time: {r}"));
+        }
+        failures.truncate(KEEP_FAILURES);
         done += n;
         if done % 100 < parallel {
             eprintln!("  soak {}: {done}/{total} calls, RSS {:.1} MiB", server.name, rss() as f64 / 1024.0);
@@ -275,6 +286,7 @@ pub async fn soak(
         rss_peak_kib: peak,
         rss_after_kib: rss(),
         seconds: started.elapsed().as_secs_f64(),
+        failures,
     })
 }
 

@@ -356,6 +356,9 @@ async fn bench_all(a: Args) -> Result<(), String> {
         }
     }
 
+    if soaks.iter().any(|s| s.server == "ours" && s.failed > 0) {
+        eprintln!("our platform's last log lines:\n{}", platform.log_tail());
+    }
     print_tables(&a, &pooled, &capacities, &soaks, limits, &last.to_string());
     if let Some(path) = &a.json {
         let runs: Vec<&RunResult> = pooled.values().flat_map(|p| &p.runs).collect();
@@ -465,5 +468,8 @@ fn print_tables(
             s.rss_after_kib as f64 / 1024.0,
             (s.rss_after_kib as f64 - s.rss_before_kib as f64) / 1024.0
         );
+        for why in &s.failures {
+            println!("  failed: {why}");
+        }
     }
 }

@@ -34,7 +34,6 @@ use rtc::rtp_transceiver::rtp_sender::{
 };
 use rtc::sansio::Protocol;
 use rtc::shared::{TaggedBytesMut, TransportContext, TransportProtocol};
-use tokio::net::UdpSocket;
 use tokio::sync::watch;
 use vc_media::forward::{codecs, keyframes};
 use vc_protocol::collab::{CHANNEL_LABEL, CollabMessage};
@@ -209,6 +208,13 @@ fn send_collab(
     sent.is_ok()
 }
 
+/// Whether a datagram starts with a DTLS handshake record holding a
+/// ServerHello (record content type 22, handshake type 2 after the 13-byte
+/// record header).
+fn is_server_hello(datagram: &[u8]) -> bool {
+    datagram.len() > 13 && datagram[0] == 22 && datagram[13] == 2
+}
+
 /// Our host candidate, on the party's socket.
 fn host_candidate(local_addr: std::net::SocketAddr) -> Result<RTCIceCandidateInit, PartyError> {
     let host = CandidateHostConfig {
@@ -267,7 +273,7 @@ async fn run(
     mut control: tokio::sync::mpsc::UnboundedReceiver<Control>,
     watches: Watches,
 ) -> Result<(), PartyError> {
-    let socket = UdpSocket::bind((cfg.bind, 0)).await?;
+    let socket = vc_media::engine::bind_udp(std::net::SocketAddr::new(cfg.bind, 0))?;
     let local_addr = socket.local_addr()?;
     let mut me = media_engine(cfg.video_codec)?;
     let registry = configure_rtcp_reports(configure_nack(Registry::new(), &mut me))
@@ -325,6 +331,7 @@ async fn run(
     let (mut a_seq, mut a_ts, mut v_seq, mut v_ts): (u16, u32, u16, u32) =
         (rand::random(), rand::random(), rand::random(), rand::random());
     let mut keyframe_asked = false;
+    let mut hellos_to_drop = cfg.drop_server_hellos;
     let stamped = |payload: bytes::Bytes| {
         if cfg.stamp { stamp::append(&payload, stamp::now_us()) } else { payload }
     };
@@ -438,6 +445,11 @@ async fn run(
             r = socket.recv_from(&mut buf) => {
                 let (n, from) = r?;
                 if connected && cfg.drop_incoming > 0.0 && rand::random::<f64>() < cfg.drop_incoming {
+                    lock(&stats).dropped_incoming += 1;
+                    continue;
+                }
+                if hellos_to_drop > 0 && is_server_hello(&buf[..n]) {
+                    hellos_to_drop -= 1;
                     lock(&stats).dropped_incoming += 1;
                     continue;
                 }

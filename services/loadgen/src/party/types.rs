@@ -23,6 +23,10 @@ pub struct PartyConfig {
     /// Share of incoming datagrams to drop once connected (simulated network
     /// loss, before decryption, as the network would).
     pub drop_incoming: f64,
+    /// Drop the first this many datagrams that carry a DTLS ServerHello
+    /// (a lost server flight, which the handshake must recover from by
+    /// retransmission).
+    pub drop_server_hellos: u32,
     /// Open the `collab` data channel before the first offer, as the pages do.
     pub collab: bool,
     /// Pointer moves (`CollabMessage::Pointer`) sent each second on the
@@ -53,6 +57,7 @@ impl Default for PartyConfig {
             send_video: true,
             video_codec: VideoCodec::Vp8,
             drop_incoming: 0.0,
+            drop_server_hellos: 0,
             collab: false,
             pointer_hz: 0,
             media: None,

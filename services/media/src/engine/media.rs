@@ -31,12 +31,12 @@ impl Engine {
         let Some(mut receiver) = pc.rtp_receiver(init.receiver_id) else { return };
         let Some(kind) = Kind::from_rtc(receiver.track().kind()) else { return };
         let ssrc = receiver.track().ssrcs().last();
-        let mimes: HashMap<u8, String> = receiver
+        let mimes: HashMap<u8, std::sync::Arc<str>> = receiver
             .get_parameters()
             .rtp_parameters
             .codecs
             .iter()
-            .map(|c| (c.payload_type, c.rtp_codec.mime_type.to_ascii_lowercase()))
+            .map(|c| (c.payload_type, c.rtp_codec.mime_type.to_ascii_lowercase().into()))
             .collect();
         tracing::info!(peer = %peer.id, role = peer.role.as_str(), kind = kind.as_str(), ?ssrc, "track opened");
         peer.incoming.insert(
@@ -107,9 +107,11 @@ impl Engine {
             return;
         }
         let Some(other_id) = room.peer(peer.role.other()) else { return };
-        let Some(other) = self.peers.get_mut(&other_id) else { return };
+        // Until its DTLS is up the other leg has no keys: nothing to write
+        // (it gets a keyframe request once connected).
+        let Some(other) = self.peers.get_mut(&other_id).filter(|o| o.connected) else { return };
         let Some(out) = other.outgoing.get_mut(&kind) else { return };
-        let Some(pt) = mime.as_ref().and_then(|m| out.payload_types.get(m)).copied() else {
+        let Some(pt) = mime.as_deref().and_then(|m| out.payload_types.get(m)).copied() else {
             tracing::debug!(kind = kind.as_str(), ?mime, "no matching codec on the receiving leg");
             return;
         };

@@ -144,7 +144,7 @@ pub async fn spawn(
     cfg: EngineConfig,
     events: mpsc::UnboundedSender<MediaEvent>,
 ) -> std::io::Result<(EngineHandle, tokio::task::JoinHandle<()>)> {
-    let socket = UdpSocket::bind(cfg.bind).await?;
+    let socket = bind_udp(cfg.bind)?;
     let local_addr = socket.local_addr()?;
     let mut advertised = cfg.advertised.clone();
     if advertised.is_empty() {
@@ -174,13 +174,36 @@ pub async fn spawn(
     Ok((EngineHandle { tx, local_addr }, task))
 }
 
+/// Kernel buffer asked for the shared socket: every peer's media arrives on
+/// it, and a burst the engine has not read yet must not overflow it (a lost
+/// DTLS flight can stall a handshake; see docs/benchmarks.md). The kernel
+/// caps it at `net.core.rmem_max` / `wmem_max`.
+pub const SOCKET_BUFFER: usize = 4 << 20;
+
+/// A non-blocking UDP socket with large kernel buffers, for tokio.
+pub fn bind_udp(addr: SocketAddr) -> std::io::Result<UdpSocket> {
+    let socket = socket2::Socket::new(
+        socket2::Domain::for_address(addr),
+        socket2::Type::DGRAM,
+        Some(socket2::Protocol::UDP),
+    )?;
+    // Best effort: a smaller buffer is no reason not to start.
+    let _ = socket.set_recv_buffer_size(SOCKET_BUFFER);
+    let _ = socket.set_send_buffer_size(SOCKET_BUFFER);
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    UdpSocket::from_std(socket.into())
+}
+
 pub(crate) struct Engine {
     socket: Arc<UdpSocket>,
     local_addr: SocketAddr,
     endpoint: Endpoint,
     cfg: EngineConfig,
     rooms: HashMap<InteractionId, Room>,
-    peers: HashMap<PeerId, Peer>,
+    /// Boxed: a peer (its whole WebRTC connection) is moved out and back
+    /// in for every datagram it handles (`drain`), and a box moves cheaply.
+    peers: HashMap<PeerId, Box<Peer>>,
     /// Writes recorded tracks (when recording is set up).
     recorder: Option<Recorder>,
     by_ufrag: HashMap<String, PeerId>,
@@ -193,6 +216,8 @@ pub(crate) struct Engine {
 }
 
 const TICK: Duration = Duration::from_millis(500);
+/// Datagrams handled in one turn of the loop at most.
+const RECV_BATCH: usize = 32;
 
 impl Engine {
     async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Command>) {
@@ -207,7 +232,16 @@ impl Engine {
                     None => break,
                 },
                 r = socket.recv_from(&mut buf) => match r {
-                    Ok((n, from)) => self.on_datagram(&buf[..n], from, Instant::now()),
+                    Ok((n, from)) => {
+                        let now = Instant::now();
+                        self.on_datagram(&buf[..n], from, now);
+                        // What else is queued is handled before draining, so
+                        // a burst costs one drain per peer, not one a datagram.
+                        for _ in 1..RECV_BATCH {
+                            let Ok((n, from)) = socket.try_recv_from(&mut buf) else { break };
+                            self.on_datagram(&buf[..n], from, now);
+                        }
+                    }
                     Err(e) => tracing::debug!(error = %e, "UDP receive error"),
                 },
                 _ = tokio::time::sleep_until(deadline.into()) => self.on_timeout(Instant::now()),
@@ -355,7 +389,7 @@ impl Engine {
         let other_present = self.rooms.get(&room_id).and_then(|r| r.peer(role.other())).is_some();
         peer.send(SignalOut::Joined { peer_id: id, role, other_present });
         self.by_ufrag.insert(peer.ufrag.clone(), id);
-        self.peers.insert(id, peer);
+        self.peers.insert(id, Box::new(peer));
         if let Some(other) = self.rooms.get(&room_id).and_then(|r| r.peer(role.other()))
             && let Some(p) = self.peers.get(&other)
         {
