@@ -16,8 +16,9 @@ case "$mode" in
   # Janus for the load tool's test against it (tests/system/load.rs).
   test) apt_packages=(ffmpeg mosquitto chromium coturn janus) ;;
   # What `run` needs, plus Janus for the side-by-side media gateway
-  # benchmark (vc-sfu-bench starts it itself with a generated config).
-  bench) apt_packages=(ffmpeg janus) ;;
+  # benchmark and Mosquitto as the platform's broker there (vc-sfu-bench
+  # starts both itself with generated configs).
+  bench) apt_packages=(ffmpeg janus mosquitto) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 

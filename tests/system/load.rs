@@ -75,3 +75,22 @@ async fn a_call_through_janus() {
     let reports = run_calls(&target, ip, 1, 3).await;
     assert_eq!(reports.len(), 1, "{}", janus.log_tail());
 }
+
+#[tokio::test]
+async fn the_load_tool_signs_in_again_when_its_token_expires() {
+    // A soak outlasts an access token.
+    let p = Platform::start(&[
+        ("VC_AUTH__ACCESS_TTL_SECS", "1"),
+        ("VC_TOKENS__LEEWAY_SECS", "0"),
+        ("VC_SERVER__RECORD_CALLS", "false"),
+    ])
+    .await;
+    let admin = p.admin_token().await;
+    p.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
+    let desk = Desk::sign_in(&p.api().base, "agent1", "agent-pass-1").await.unwrap();
+    let first = desk.new_call("two_way").await.unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let second = desk.new_call("two_way").await.expect("a new call after the token expired");
+    assert_ne!(first.interaction_id, second.interaction_id);
+    desk.end(second.interaction_id).await.unwrap();
+}

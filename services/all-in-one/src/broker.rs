@@ -61,8 +61,13 @@ pub fn start(port: u16, credentials: Option<(String, String)>) -> Result<Embedde
         router: RouterConfig {
             max_connections: 10_000,
             max_outgoing_packet_count: 500,
-            max_segment_size: 16 * 1024 * 1024,
-            max_segment_count: 10,
+            // What the router keeps of each subscription filter's messages
+            // for subscribers to read (and catch up after a reconnect), in
+            // memory: at most 3 MiB a filter (it was 160 MiB). Everything
+            // here reads promptly, and the broker shares the process with
+            // its subscribers, so nothing catches up after a longer gap.
+            max_segment_size: 1024 * 1024,
+            max_segment_count: 3,
             custom_segment: None,
             initialized_filters: None,
             shared_subscriptions_strategy: Default::default(),

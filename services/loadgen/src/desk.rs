@@ -2,6 +2,8 @@
 //! sign in, create the interaction, open the link, consent, and get each
 //! party's admission to the media room.
 
+use std::sync::{Arc, Mutex};
+
 use serde_json::{Value, json};
 use vc_protocol::InteractionId;
 use vc_protocol::media::MediaAccess;
@@ -16,12 +18,15 @@ pub enum DeskError {
     Shape(String),
 }
 
-/// An agent at its desk.
+/// An agent at its desk. It signs in again when its access token expires
+/// (a soak outlasts one), so clones share the token.
 #[derive(Clone)]
 pub struct Desk {
     base: String,
     http: reqwest::Client,
-    token: String,
+    login: String,
+    password: String,
+    token: Arc<Mutex<String>>,
 }
 
 /// Everything both parties need to join one call.
@@ -56,20 +61,56 @@ async fn call(
     Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+async fn sign_in_token(
+    http: &reqwest::Client,
+    base: &str,
+    login: &str,
+    password: &str,
+) -> Result<String, DeskError> {
+    let r = call(
+        http,
+        reqwest::Method::POST,
+        format!("{base}/api/auth/login"),
+        None,
+        Some(json!({"login": login, "password": password})),
+    )
+    .await?;
+    r["access_token"].as_str().map(str::to_owned).ok_or_else(|| DeskError::Shape("login".into()))
+}
+
 impl Desk {
     pub async fn sign_in(base: &str, login: &str, password: &str) -> Result<Desk, DeskError> {
         let http = reqwest::Client::new();
         let base = base.trim_end_matches('/').to_owned();
-        let r = call(
-            &http,
-            reqwest::Method::POST,
-            format!("{base}/api/auth/login"),
-            None,
-            Some(json!({"login": login, "password": password})),
-        )
-        .await?;
-        let token = r["access_token"].as_str().ok_or_else(|| DeskError::Shape("login".into()))?.to_owned();
-        Ok(Desk { base, http, token })
+        let token = sign_in_token(&http, &base, login, password).await?;
+        Ok(Desk {
+            base,
+            http,
+            login: login.to_owned(),
+            password: password.to_owned(),
+            token: Arc::new(Mutex::new(token)),
+        })
+    }
+
+    fn token(&self) -> String {
+        self.token.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// A call with the agent's token; signs in again once if it was refused.
+    async fn staff(
+        &self,
+        method: reqwest::Method,
+        url: String,
+        body: Option<Value>,
+    ) -> Result<Value, DeskError> {
+        match call(&self.http, method.clone(), url.clone(), Some(&self.token()), body.clone()).await {
+            Err(DeskError::Status { status: 401, .. }) => {
+                let fresh = sign_in_token(&self.http, &self.base, &self.login, &self.password).await?;
+                *self.token.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = fresh.clone();
+                call(&self.http, method, url, Some(&fresh), body).await
+            }
+            r => r,
+        }
     }
 
     /// The signaling URL of a `MediaAccess`, as a `ws://` URL.
@@ -85,14 +126,13 @@ impl Desk {
     /// A new interaction with the client joined: tickets for both parties.
     pub async fn new_call(&self, video_mode: &str) -> Result<Tickets, DeskError> {
         let b = &self.base;
-        let created = call(
-            &self.http,
-            reqwest::Method::POST,
-            format!("{b}/api/interactions"),
-            Some(&self.token),
-            Some(json!({"video_mode": video_mode})),
-        )
-        .await?;
+        let created = self
+            .staff(
+                reqwest::Method::POST,
+                format!("{b}/api/interactions"),
+                Some(json!({"video_mode": video_mode})),
+            )
+            .await?;
         let id: InteractionId = created["id"]
             .as_str()
             .and_then(|s| s.parse().ok())
@@ -113,7 +153,9 @@ impl Desk {
         .await?;
         let client_token =
             joined["client_token"].as_str().ok_or_else(|| DeskError::Shape("join".into()))?.to_owned();
-        let agent = self.media(id, &self.token).await?;
+        let agent =
+            self.staff(reqwest::Method::POST, format!("{b}/api/interactions/{id}/media"), None).await?;
+        let agent = serde_json::from_value(agent).map_err(|_| DeskError::Shape("media".into()))?;
         let client = self.media(id, &client_token).await?;
         Ok(Tickets { interaction_id: id, client_token, agent, client })
     }
@@ -132,24 +174,11 @@ impl Desk {
     }
 
     pub async fn end(&self, id: InteractionId) -> Result<Value, DeskError> {
-        call(
-            &self.http,
-            reqwest::Method::POST,
-            format!("{}/api/interactions/{id}/end", self.base),
-            Some(&self.token),
-            Some(json!({})),
-        )
-        .await
+        self.staff(reqwest::Method::POST, format!("{}/api/interactions/{id}/end", self.base), Some(json!({})))
+            .await
     }
 
     pub async fn get(&self, id: InteractionId) -> Result<Value, DeskError> {
-        call(
-            &self.http,
-            reqwest::Method::GET,
-            format!("{}/api/interactions/{id}", self.base),
-            Some(&self.token),
-            None,
-        )
-        .await
+        self.staff(reqwest::Method::GET, format!("{}/api/interactions/{id}", self.base), None).await
     }
 }

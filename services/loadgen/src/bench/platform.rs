@@ -13,10 +13,13 @@ use serde_json::{Value, json};
 use crate::procstat;
 
 const ADMIN_PASSWORD: &str = "bench-admin-pass-1";
+/// Debian's Mosquitto (`scripts/setup.sh bench` installs it).
+const MOSQUITTO: &str = "/usr/sbin/mosquitto";
 
 /// A running platform with an agent account.
 pub struct Platform {
     db: Child,
+    broker: Option<Child>,
     server: Child,
     dir: PathBuf,
     pub base: String,
@@ -69,6 +72,28 @@ impl Platform {
             .arg(dir.join("db"))
             .args(["--log-level", "WARNING"]);
         let db = spawn(cmd, &dir.join("secantusd.log"))?;
+        // As in production, an external Mosquitto when there is one: the
+        // embedded broker (rumqttd) grows with every topic ever published
+        // (docs/benchmarks.md), which is not the gateway's to answer for.
+        let mut broker = None;
+        let mut broker_env = Vec::new();
+        if Path::new(MOSQUITTO).is_file() {
+            let port = free_port().map_err(|e| e.to_string())?;
+            let conf = dir.join("mosquitto.conf");
+            std::fs::write(
+                &conf,
+                format!("listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"),
+            )
+            .map_err(|e| e.to_string())?;
+            let mut cmd = Command::new(MOSQUITTO);
+            cmd.arg("-c").arg(&conf);
+            broker = Some(spawn(cmd, &dir.join("mosquitto.log"))?);
+            if !wait_for_port(port, Duration::from_secs(10)) {
+                return Err(format!("mosquitto did not start:\n{}", tail(&dir.join("mosquitto.log"))));
+            }
+            broker_env =
+                vec![("VC_BROKER__EMBEDDED", "false".to_owned()), ("VC_MQTT__PORT", port.to_string())];
+        }
         let http_port = free_port().map_err(|e| e.to_string())?;
         let mut cmd = Command::new(videoassist);
         cmd.env_remove("VC_CONFIG")
@@ -83,10 +108,13 @@ impl Platform {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        for (k, v) in &broker_env {
+            cmd.env(k, v);
+        }
         // Started even if the database is slow: the server waits for it.
         let db_up = wait_for_port(db_port, Duration::from_secs(30));
         let server = spawn(cmd, &dir.join("videoassist.log"))?;
-        let mut p = Platform { db, server, dir, base: format!("http://127.0.0.1:{http_port}") };
+        let mut p = Platform { db, broker, server, dir, base: format!("http://127.0.0.1:{http_port}") };
         if !db_up {
             return Err(format!("SecantusDB did not start:\n{}", tail(&p.dir.join("secantusd.log"))));
         }
@@ -103,6 +131,11 @@ impl Platform {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Whether the platform talks through an external Mosquitto.
+    pub fn external_broker(&self) -> bool {
+        self.broker.is_some()
     }
 
     pub fn pid(&self) -> u32 {
@@ -142,7 +175,7 @@ impl Platform {
 
 impl Drop for Platform {
     fn drop(&mut self) {
-        for c in [&mut self.server, &mut self.db] {
+        for c in [Some(&mut self.server), self.broker.as_mut(), Some(&mut self.db)].into_iter().flatten() {
             let _ = c.kill();
             let _ = c.wait();
         }

@@ -297,8 +297,9 @@ async fn bench_all(a: Args) -> Result<(), String> {
         servers.iter().find(|s| s.name == "janus").cloned(),
     );
     println!(
-        "vc-sfu-bench: our gateway (all-in-one pid {}, loopback) vs Janus ({}), {} cores, media 640x480 VP8 ~700 kbit/s 30 fps + Opus 32 kbit/s, stamped",
+        "vc-sfu-bench: our gateway (all-in-one pid {}, loopback, {}) vs Janus ({}), {} cores, media 640x480 VP8 ~700 kbit/s 30 fps + Opus 32 kbit/s, stamped",
         platform.pid(),
+        if platform.external_broker() { "Mosquitto" } else { "embedded broker" },
         janus_server
             .as_ref()
             .map(|j| format!("pid {}, {own_ip}", j.pid()))
