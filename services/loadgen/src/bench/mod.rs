@@ -13,6 +13,9 @@ use crate::procstat;
 use crate::report::{CallReport, Summary};
 use crate::run::{self, CallSpec, Target};
 
+/// Calls a measured run opens at once.
+const OPEN_BATCH: usize = 10;
+
 /// A server under test: where calls go and, for servers (not the direct
 /// baseline), the process whose CPU and memory are measured.
 #[derive(Clone)]
@@ -105,8 +108,16 @@ pub async fn measure(
     let rss = |pid: Option<u32>| pid.and_then(|p| procstat::rss_kib(p).ok());
     let cpu = |pid: Option<u32>| pid.and_then(|p| procstat::cpu_seconds(p).ok());
     let idle_rss = rss(server.pid);
-    let (calls, errors) =
-        run::open_calls(&server.target, &server.spec, n, &server.name, Duration::from_secs(20)).await;
+    // Opened 10 at a time, as calls arrive in life: what is measured is
+    // forwarding, not a burst of 100 sign-ups on one core.
+    let (mut calls, mut errors) = (Vec::new(), Vec::new());
+    while calls.len() + errors.len() < n {
+        let k = OPEN_BATCH.min(n - calls.len() - errors.len());
+        let prefix = format!("{}-{}", server.name, calls.len() + errors.len());
+        let (c, e) = run::open_calls(&server.target, &server.spec, k, &prefix, Duration::from_secs(20)).await;
+        calls.extend(c);
+        errors.extend(e);
+    }
     tokio::time::sleep(warmup).await;
     let (cpu0, me0, recv0, t0) = (cpu(server.pid), self_cpu_s(), run::received(&calls), Instant::now());
     tokio::time::sleep(window).await;
