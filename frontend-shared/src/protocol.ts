@@ -1,7 +1,7 @@
 // Generated from the Rust protocol crate (services/protocol) by
 // `VC_UPDATE_TS=1 cargo test -p vc-protocol`. Do not edit.
 
-export type ErrorCode = "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "token_revoked" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "forbidden" | "user_disabled" | "not_found" | "user_not_found" | "login_taken" | "last_admin" | "validation_failed" | "weak_password" | "too_many_attempts" | "payload_too_large" | "method_not_allowed" | "service_unavailable" | "interaction_not_found" | "link_not_found" | "link_expired" | "interaction_ended" | "consent_required" | "media_unavailable" | "invalid_phone" | "contact_missing" | "channel_not_configured" | "delivery_not_found" | "message_too_long" | "file_too_large" | "storage_full" | "file_not_found" | "internal";
+export type ErrorCode = "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "token_revoked" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "forbidden" | "user_disabled" | "not_found" | "user_not_found" | "login_taken" | "last_admin" | "validation_failed" | "weak_password" | "too_many_attempts" | "payload_too_large" | "method_not_allowed" | "service_unavailable" | "interaction_not_found" | "link_not_found" | "link_expired" | "interaction_ended" | "consent_required" | "media_unavailable" | "invalid_phone" | "contact_missing" | "channel_not_configured" | "delivery_not_found" | "message_too_long" | "file_too_large" | "storage_full" | "file_not_found" | "feature_disabled" | "team_not_found" | "already_answered" | "invalid_image" | "not_scheduled" | "internal";
 
 export type ErrorBody = { code: ErrorCode, message: string, };
 
@@ -48,7 +48,15 @@ export type TokenPair = { access_token: string, refresh_token: string,
  */
 expires_in: number, token_type: string, user: UserRef, };
 
-export type User = { id: string, login: string, name: string, role: Role, disabled: boolean, created_at: string, updated_at: string, };
+export type User = { id: string, login: string, name: string, role: Role, disabled: boolean, 
+/**
+ * The team an agent works in (supervisors of that team see its calls).
+ */
+team_id: string | null, 
+/**
+ * The teams a supervisor oversees.
+ */
+supervises: Array<string>, created_at: string, updated_at: string, };
 
 export type CreateUserRequest = { 
 /**
@@ -58,7 +66,15 @@ login: string, password: string, role: Role,
 /**
  * Display name, 1-200 characters.
  */
-name: string, };
+name: string, 
+/**
+ * An agent's team.
+ */
+team_id?: string, 
+/**
+ * A supervisor's teams.
+ */
+supervises?: Array<string>, };
 
 export type UpdateUserRequest = { name: string | null, role: Role | null, 
 /**
@@ -68,11 +84,37 @@ password: string | null,
 /**
  * `true` disables the account: its tokens stop working everywhere within seconds.
  */
-disabled: boolean | null, };
+disabled: boolean | null, 
+/**
+ * An agent's team; `null` takes the agent out of its team.
+ */
+team_id?: string | null, 
+/**
+ * A supervisor's teams (replaces the list).
+ */
+supervises?: Array<string>, };
 
 export type ChangePasswordRequest = { current_password: string, new_password: string, };
 
 export type UserList = { items: Array<User>, total: number, };
+
+export type Team = { id: string, name: string, 
+/**
+ * Agents in it.
+ */
+agents: number, 
+/**
+ * Supervisors overseeing it.
+ */
+supervisors: number, created_at: string, };
+
+export type TeamRequest = { 
+/**
+ * 1-100 characters, unique.
+ */
+name: string, };
+
+export type TeamList = { items: Array<Team>, };
 
 export type Channel = "sms" | "telegram" | "email" | "webhook";
 
@@ -290,15 +332,43 @@ record: boolean,
 /**
  * The merged recording, once vc-records has stored it.
  */
-recording?: RecordingInfo, events: Array<InteractionEvent>, };
+recording?: RecordingInfo, 
+/**
+ * The agent's team when the interaction was created.
+ */
+team_id?: string, 
+/**
+ * The call functions of this interaction (the admins' defaults when it was created).
+ */
+features: FeatureSettings, 
+/**
+ * Values of the admins' custom fields.
+ */
+custom_fields: { [key in string]: CustomValue }, 
+/**
+ * The client's post-call survey answers.
+ */
+survey?: SurveyResponse, 
+/**
+ * Set for a scheduled call.
+ */
+schedule?: Schedule, events: Array<InteractionEvent>, };
 
 export type CreateInteractionRequest = { client_name?: string, client_phone?: string, client_email?: string, client_telegram?: string, video_mode: VideoMode, max_quality?: MaxQuality, 
 /**
  * Record the call; default from the server's settings (`[server] record_calls`).
  */
-record?: boolean, };
+record?: boolean, 
+/**
+ * Values of the admins' custom fields (required ones must be given).
+ */
+custom_fields?: { [key in string]: CustomValue }, };
 
-export type UpdateInteractionRequest = { video_mode?: VideoMode, max_quality?: MaxQuality, };
+export type UpdateInteractionRequest = { video_mode?: VideoMode, max_quality?: MaxQuality, 
+/**
+ * Custom field values to set (merged; `null` clears a field).
+ */
+custom_fields?: { [key in string]: CustomValue | null }, };
 
 export type EndInteractionRequest = { reason?: string, };
 
@@ -308,19 +378,222 @@ export type ClientLink = { client_url: string, short_url: string, expires_at: st
 
 export type Localized = { ru: string, en: string, };
 
+export type BrandingSettings = { 
+/**
+ * 1-100 characters.
+ */
+company_name: string, 
+/**
+ * The current logo (`POST /api/settings/branding/logo` uploads one;
+ * `null` removes it). Served at `GET /api/branding/logo/{id}`.
+ */
+logo_file_id: string | null, 
+/**
+ * Buttons and accents, `#rrggbb`.
+ */
+accent_color: string, 
+/**
+ * The page background, `#rrggbb`.
+ */
+background_color: string, 
+/**
+ * What the client accepts before joining; may mention the recording.
+ */
+consent_text: Localized, 
+/**
+ * Where the client page sends the client after the call (and the
+ * survey); `null`: the page shows its own "thank you".
+ */
+redirect_url: string | null, };
+
+export type LogoUploaded = { logo_file_id: string, width: number, height: number, 
+/**
+ * `GET` this to show it.
+ */
+url: string, };
+
+export type FeatureSettings = { two_way_video: boolean, one_way_video: boolean, screen_share: boolean, chat: boolean, files: boolean, pointer: boolean, screenshots: boolean, hd_photo: boolean, geolocation: boolean, 
+/**
+ * Ask for the client's location as soon as it joins (needs `geolocation`).
+ */
+auto_geolocation: boolean, recording: boolean, survey: boolean, 
+/**
+ * The highest video quality an agent may choose.
+ */
+max_quality: MaxQuality, };
+
+export type Feature = "two_way_video" | "one_way_video" | "screen_share" | "chat" | "files" | "pointer" | "screenshots" | "hd_photo" | "geolocation" | "recording" | "survey";
+
+export type CustomFieldKind = "text" | "number" | "select" | "date";
+
+export type CustomFieldDef = { 
+/**
+ * 1-40 characters `a-z`, `0-9`, `_`, starting with a letter; unique.
+ */
+key: string, label: Localized, kind: CustomFieldKind, 
+/**
+ * The choices of a `select` field (1-50, each 1-100 characters).
+ */
+options: Array<string>, 
+/**
+ * Agents must fill it when creating an interaction.
+ */
+required: boolean, };
+
+export type CustomValue = number | string;
+
+export type CustomFieldsSettings = { 
+/**
+ * At most 30.
+ */
+fields: Array<CustomFieldDef>, };
+
+export type QuestionKind = "rating" | "choice" | "text";
+
+export type SurveyQuestion = { 
+/**
+ * Given by the server when absent; keep it when editing so answers stay linked.
+ */
+id?: string, kind: QuestionKind, text: Localized, 
+/**
+ * The choices of a `choice` question (2-10).
+ */
+options: Array<Localized>, required: boolean, };
+
+export type SurveySettings = { 
+/**
+ * At most 20.
+ */
+questions: Array<SurveyQuestion>, };
+
+export type SurveyAnswer = { question_id: string, rating?: number, choice?: number, text?: string, };
+
+export type SurveySubmission = { answers: Array<SurveyAnswer>, };
+
+export type SurveyResponseItem = { question_id: string, kind: QuestionKind, question: Localized, rating?: number, 
+/**
+ * The chosen option's text.
+ */
+choice?: Localized, text?: string, };
+
+export type SurveyResponse = { submitted_at: string, answers: Array<SurveyResponseItem>, };
+
+export type ScheduleState = "pending" | "link_sent" | "started" | "cancelled" | "missed";
+
+export type Schedule = { at: string, 
+/**
+ * The client's IANA time zone (e.g. `Europe/Moscow`): the time in
+ * messages to the client is written in it.
+ */
+time_zone: string, send_via: Channel, language: Language, 
+/**
+ * Minutes before `at` the link is sent.
+ */
+lead_minutes: number, state: ScheduleState, 
+/**
+ * Who booked it.
+ */
+created_by: string, link_sent_at?: string, delivery_id?: string, reminded_at?: string, cancelled_at?: string, cancel_reason?: string, };
+
+export type CreateScheduleRequest = { agent_id?: string, client_name?: string, client_phone?: string, client_email?: string, client_telegram?: string, 
+/**
+ * RFC 3339; must be in the future.
+ */
+at: string, 
+/**
+ * IANA zone of the client; default `UTC`.
+ */
+time_zone?: string, send_via: Channel, 
+/**
+ * 0-10080 (a week); default 15.
+ */
+lead_minutes?: number, language?: Language, video_mode?: VideoMode, max_quality?: MaxQuality, custom_fields?: { [key in string]: CustomValue }, };
+
+export type UpdateScheduleRequest = { at?: string, time_zone?: string, agent_id?: string, lead_minutes?: number, send_via?: Channel, };
+
+export type CancelScheduleRequest = { reason?: string, };
+
+export type ScheduledCall = { interaction_id: string, agent_id: string, agent_name: string, team_id?: string, client_name: string | null, client_phone: string | null, client_email: string | null, client_telegram: string | null, schedule: Schedule, };
+
+export type ScheduleList = { items: Array<ScheduledCall>, total: number, };
+
+export type StorageClass = "chat_files" | "screenshots" | "recordings";
+
+export type ClassUsage = { class: StorageClass, files: number, bytes: number, };
+
+export type StorageUsage = { usage: Array<ClassUsage>, 
+/**
+ * Of the file system the files live on.
+ */
+disk_total_bytes: number, disk_free_bytes: number, 
+/**
+ * The quota configured for all files, if any.
+ */
+quota_bytes?: number, };
+
+export type RetentionSettings = { 
+/**
+ * Days to keep each class (1-36500); `null`: keep for ever.
+ */
+chat_files_days: number | null, screenshots_days: number | null, recordings_days: number | null, 
+/**
+ * When the cleanup runs: a cron expression (5 fields, UTC), e.g. `0 3 * * *`.
+ */
+schedule: string, 
+/**
+ * When it runs next (answers only).
+ */
+next_run?: string, };
+
+export type CleanupRequest = { 
+/**
+ * `true`: only list what would be deleted.
+ */
+dry_run: boolean, };
+
+export type CleanupItem = { file_id: string, interaction_id: string, class: StorageClass, name: string, size: number, created_at: string, };
+
+export type CleanupReport = { id: string, dry_run: boolean, 
+/**
+ * `manual` or `schedule`.
+ */
+trigger: string, started_at: string, finished_at: string, files: number, bytes: number, 
+/**
+ * The files (at most 1,000 listed; `files` counts all).
+ */
+items: Array<CleanupItem>, };
+
+export type CleanupLog = { items: Array<CleanupReport>, total: number, };
+
 export type Branding = { company_name: string, logo_url: string | null, 
 /**
  * CSS colour of buttons and accents.
  */
-accent_color: string, };
+accent_color: string, 
+/**
+ * CSS colour of the page background.
+ */
+background_color?: string, 
+/**
+ * Where the page sends the client after the call (and the survey).
+ */
+redirect_url?: string, };
 
 export type JoinFeatures = { video_mode: VideoMode, max_quality: MaxQuality, 
 /**
  * The call is recorded (the page says so before and during the call).
  */
-record: boolean, };
+record: boolean, 
+/**
+ * Which call functions the page offers (absent ones are refused too).
+ */
+enabled: FeatureSettings, };
 
-export type JoinInfo = { interaction_id: string, status: InteractionStatus, branding: Branding, consent_text: Localized, features: JoinFeatures, agent_name: string, };
+export type JoinInfo = { interaction_id: string, status: InteractionStatus, branding: Branding, consent_text: Localized, features: JoinFeatures, agent_name: string, 
+/**
+ * The post-call survey, when there is one.
+ */
+survey?: SurveySettings, };
 
 export type JoinRequest = { 
 /**

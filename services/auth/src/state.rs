@@ -131,6 +131,8 @@ impl AuthState {
             login: user.login.clone(),
             name: user.name.clone(),
             role: user.role,
+            team: user.team_id,
+            teams: user.supervises.clone(),
             ver: user.token_version,
             sid,
             iat: now.timestamp(),

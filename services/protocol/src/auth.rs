@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::ids::{InteractionId, SessionId, UserId};
+use crate::ids::{InteractionId, SessionId, TeamId, UserId};
 use crate::interaction::{MaxQuality, Party, VideoMode};
 
 /// A staff role. Admins manage users and settings, supervisors oversee calls,
@@ -77,6 +77,12 @@ pub struct User {
     pub name: String,
     pub role: Role,
     pub disabled: bool,
+    /// The team an agent works in (supervisors of that team see its calls).
+    #[serde(default)]
+    pub team_id: Option<TeamId>,
+    /// The teams a supervisor oversees.
+    #[serde(default)]
+    pub supervises: Vec<TeamId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -91,6 +97,14 @@ pub struct CreateUserRequest {
     pub role: Role,
     /// Display name, 1-200 characters.
     pub name: String,
+    /// An agent's team.
+    #[serde(default)]
+    #[ts(optional)]
+    pub team_id: Option<TeamId>,
+    /// A supervisor's teams.
+    #[serde(default)]
+    #[ts(optional)]
+    pub supervises: Option<Vec<TeamId>>,
 }
 
 /// `PATCH /api/users/{id}` (admin). Absent fields are left unchanged.
@@ -103,6 +117,14 @@ pub struct UpdateUserRequest {
     pub password: Option<String>,
     /// `true` disables the account: its tokens stop working everywhere within seconds.
     pub disabled: Option<bool>,
+    /// An agent's team; `null` takes the agent out of its team.
+    #[serde(default, deserialize_with = "crate::serde_util::double_option")]
+    #[ts(optional, type = "string | null")]
+    pub team_id: Option<Option<TeamId>>,
+    /// A supervisor's teams (replaces the list).
+    #[serde(default)]
+    #[ts(optional)]
+    pub supervises: Option<Vec<TeamId>>,
 }
 
 /// `POST /api/auth/password`: a user changes its own password.
@@ -122,6 +144,8 @@ pub struct UserListQuery {
     pub disabled: Option<bool>,
     /// Case-insensitive prefix of the login or the name.
     pub q: Option<String>,
+    /// Members of this team.
+    pub team_id: Option<TeamId>,
     /// Default 50, at most 500.
     pub limit: Option<u32>,
     pub offset: Option<u32>,
@@ -161,6 +185,12 @@ pub struct AccessClaims {
     #[serde(default)]
     pub name: String,
     pub role: Role,
+    /// An agent's team when the token was issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<TeamId>,
+    /// A supervisor's teams when the token was issued.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teams: Vec<TeamId>,
     /// The user's token version when this token was issued; a token whose
     /// version is below the user's current one is revoked.
     pub ver: u32,
@@ -248,4 +278,30 @@ impl Claims for RecordingClaims {
     fn kind(&self) -> TokenKind {
         self.typ
     }
+}
+
+/// A team of agents, overseen by its supervisors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
+pub struct Team {
+    pub id: TeamId,
+    pub name: String,
+    /// Agents in it.
+    pub agents: u64,
+    /// Supervisors overseeing it.
+    pub supervisors: u64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/teams`, `PATCH /api/teams/{id}` (admin).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct TeamRequest {
+    /// 1-100 characters, unique.
+    pub name: String,
+}
+
+/// `GET /api/teams`: all teams (admins), a supervisor's own teams, an agent's team.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, TS)]
+pub struct TeamList {
+    pub items: Vec<Team>,
 }

@@ -84,6 +84,16 @@ pub enum ErrorCode {
     StorageFull,
     /// No file with this id (or not one the caller may see).
     FileNotFound,
+    /// This call function is switched off (by the admins' features or for this interaction).
+    FeatureDisabled,
+    /// No team with this id.
+    TeamNotFound,
+    /// The client already answered this call's survey.
+    AlreadyAnswered,
+    /// The upload is not an image we accept (PNG, JPEG, WebP, GIF), or is too large in pixels.
+    InvalidImage,
+    /// The interaction is not a scheduled call that can still be changed.
+    NotScheduled,
     /// Something went wrong on our side; the message carries a reference for the logs.
     Internal,
 }
@@ -125,6 +135,11 @@ impl ErrorCode {
         ErrorCode::FileTooLarge,
         ErrorCode::StorageFull,
         ErrorCode::FileNotFound,
+        ErrorCode::FeatureDisabled,
+        ErrorCode::TeamNotFound,
+        ErrorCode::AlreadyAnswered,
+        ErrorCode::InvalidImage,
+        ErrorCode::NotScheduled,
         ErrorCode::Internal,
     ];
 
@@ -135,15 +150,15 @@ impl ErrorCode {
             BadRequest => 400,
             Unauthorized | InvalidToken | TokenExpired | TokenRevoked | InvalidCredentials
             | RefreshTokenInvalid | RefreshTokenReused => 401,
-            Forbidden | UserDisabled => 403,
+            Forbidden | UserDisabled | FeatureDisabled => 403,
             NotFound | UserNotFound | InteractionNotFound | LinkNotFound | DeliveryNotFound
-            | FileNotFound => 404,
+            | FileNotFound | TeamNotFound => 404,
             MethodNotAllowed => 405,
-            LoginTaken | LastAdmin | InteractionEnded | ChannelNotConfigured => 409,
+            LoginTaken | LastAdmin | InteractionEnded | ChannelNotConfigured | AlreadyAnswered | NotScheduled => 409,
             LinkExpired => 410,
             PayloadTooLarge | FileTooLarge => 413,
             ValidationFailed | WeakPassword | ConsentRequired | InvalidPhone | ContactMissing
-            | MessageTooLong => 422,
+            | MessageTooLong | InvalidImage => 422,
             TooManyAttempts => 429,
             Internal => 500,
             ServiceUnavailable | MediaUnavailable => 503,
@@ -189,6 +204,11 @@ impl ErrorCode {
             LinkExpired => "link_expired",
             LinkNotFound => "link_not_found",
             InteractionNotFound => "interaction_not_found",
+            FeatureDisabled => "feature_disabled",
+            TeamNotFound => "team_not_found",
+            AlreadyAnswered => "already_answered",
+            InvalidImage => "invalid_image",
+            NotScheduled => "not_scheduled",
             Internal => "internal",
         }
     }
@@ -255,9 +275,14 @@ mod tests {
                 | ErrorCode::FileTooLarge
                 | ErrorCode::StorageFull
                 | ErrorCode::FileNotFound
+                | ErrorCode::FeatureDisabled
+                | ErrorCode::TeamNotFound
+                | ErrorCode::AlreadyAnswered
+                | ErrorCode::InvalidImage
+                | ErrorCode::NotScheduled
                 | ErrorCode::Internal => {}
             }
         }
-        assert_eq!(seen.len(), 35);
+        assert_eq!(seen.len(), 40);
     }
 }

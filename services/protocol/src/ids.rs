@@ -127,6 +127,22 @@ id_type!(
     FileId
 );
 id_type!(
+    /// A team: agents grouped under supervisors.
+    TeamId
+);
+id_type!(
+    /// An uploaded company logo (branding).
+    LogoId
+);
+id_type!(
+    /// One question of the post-call survey.
+    QuestionId
+);
+id_type!(
+    /// One run of the storage retention job.
+    CleanupId
+);
+id_type!(
     /// One request of the agent to the client's page (location, photo).
     RequestId
 );

@@ -243,6 +243,23 @@ pub struct Interaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub recording: Option<crate::recording::RecordingInfo>,
+    /// The agent's team when the interaction was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub team_id: Option<crate::ids::TeamId>,
+    /// The call functions of this interaction (the admins' defaults when it was created).
+    pub features: crate::settings::FeatureSettings,
+    /// Values of the admins' custom fields.
+    #[serde(default)]
+    pub custom_fields: crate::settings::CustomValues,
+    /// The client's post-call survey answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub survey: Option<crate::settings::SurveyResponse>,
+    /// Set for a scheduled call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub schedule: Option<crate::schedule::Schedule>,
     pub events: Vec<InteractionEvent>,
 }
 
@@ -270,6 +287,10 @@ pub struct CreateInteractionRequest {
     #[serde(default)]
     #[ts(optional)]
     pub record: Option<bool>,
+    /// Values of the admins' custom fields (required ones must be given).
+    #[serde(default)]
+    #[ts(optional)]
+    pub custom_fields: Option<crate::settings::CustomValues>,
 }
 
 /// `PATCH /api/interactions/{id}`: change video mode or quality, also mid-call.
@@ -282,6 +303,11 @@ pub struct UpdateInteractionRequest {
     #[serde(default)]
     #[ts(optional)]
     pub max_quality: Option<MaxQuality>,
+    /// Custom field values to set (merged; `null` clears a field).
+    #[serde(default)]
+    #[ts(optional)]
+    #[schema(value_type = Option<Object>)]
+    pub custom_fields: Option<std::collections::BTreeMap<String, Option<crate::settings::CustomValue>>>,
 }
 
 /// `POST /api/interactions/{id}/end` (optional body).
@@ -300,6 +326,13 @@ pub struct EndInteractionRequest {
 pub struct InteractionListQuery {
     pub status: Option<InteractionStatus>,
     pub agent_id: Option<UserId>,
+    /// Interactions of this team's agents.
+    pub team_id: Option<crate::ids::TeamId>,
+    /// The client's phone (any format; matched in E.164).
+    pub phone: Option<String>,
+    /// With `field_value`: interactions whose custom field `field_key` equals it.
+    pub field_key: Option<String>,
+    pub field_value: Option<String>,
     /// Created at or after (RFC 3339).
     pub from: Option<DateTime<Utc>>,
     /// Created before (RFC 3339).

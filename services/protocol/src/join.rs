@@ -22,6 +22,14 @@ pub struct Branding {
     pub logo_url: Option<String>,
     /// CSS colour of buttons and accents.
     pub accent_color: String,
+    /// CSS colour of the page background.
+    #[serde(default)]
+    #[ts(optional)]
+    pub background_color: Option<String>,
+    /// Where the page sends the client after the call (and the survey).
+    #[serde(default)]
+    #[ts(optional)]
+    pub redirect_url: Option<String>,
 }
 
 /// What the call offers the client.
@@ -32,6 +40,8 @@ pub struct JoinFeatures {
     /// The call is recorded (the page says so before and during the call).
     #[serde(default)]
     pub record: bool,
+    /// Which call functions the page offers (absent ones are refused too).
+    pub enabled: crate::settings::FeatureSettings,
 }
 
 /// `GET /api/join/{token}`
@@ -43,6 +53,10 @@ pub struct JoinInfo {
     pub consent_text: Localized,
     pub features: JoinFeatures,
     pub agent_name: String,
+    /// The post-call survey, when there is one.
+    #[serde(default)]
+    #[ts(optional)]
+    pub survey: Option<crate::settings::SurveySettings>,
 }
 
 /// `POST /api/join/{token}`

@@ -19,10 +19,17 @@ pub mod join;
 pub mod media;
 pub mod msg;
 pub mod recording;
+pub mod schedule;
+mod serde_util;
+pub mod settings;
+pub mod storage;
 pub mod surl;
 pub mod topics;
 mod typescript;
 
 pub use error::{ErrorBody, ErrorCode};
-pub use ids::{ChatMessageId, DeliveryId, FileId, InteractionId, MessageId, PeerId, RequestId, UserId};
+pub use ids::{
+    ChatMessageId, CleanupId, DeliveryId, FileId, InteractionId, LogoId, MessageId, PeerId, QuestionId, RequestId,
+    TeamId, UserId,
+};
 pub use typescript::typescript_bindings;

@@ -4,7 +4,10 @@
 
 use ts_rs::{Config, TS};
 
-use crate::{auth, chat, collab, control, error, files, geo, interaction, join, media, msg, recording, surl};
+use crate::{
+    auth, chat, collab, control, error, files, geo, interaction, join, media, msg, recording, schedule, settings, storage,
+    surl,
+};
 
 fn decl<T: TS>(cfg: &Config) -> String {
     format!("export {}", T::decl(cfg))
@@ -28,6 +31,9 @@ pub fn typescript_bindings() -> String {
         decl::<auth::UpdateUserRequest>(&cfg),
         decl::<auth::ChangePasswordRequest>(&cfg),
         decl::<auth::UserList>(&cfg),
+        decl::<auth::Team>(&cfg),
+        decl::<auth::TeamRequest>(&cfg),
+        decl::<auth::TeamList>(&cfg),
         decl::<msg::Channel>(&cfg),
         decl::<msg::DeliveryStatus>(&cfg),
         decl::<msg::Language>(&cfg),
@@ -65,6 +71,36 @@ pub fn typescript_bindings() -> String {
         decl::<interaction::InteractionList>(&cfg),
         decl::<interaction::ClientLink>(&cfg),
         decl::<join::Localized>(&cfg),
+        decl::<settings::BrandingSettings>(&cfg),
+        decl::<settings::LogoUploaded>(&cfg),
+        decl::<settings::FeatureSettings>(&cfg),
+        decl::<settings::Feature>(&cfg),
+        decl::<settings::CustomFieldKind>(&cfg),
+        decl::<settings::CustomFieldDef>(&cfg),
+        decl::<settings::CustomValue>(&cfg),
+        decl::<settings::CustomFieldsSettings>(&cfg),
+        decl::<settings::QuestionKind>(&cfg),
+        decl::<settings::SurveyQuestion>(&cfg),
+        decl::<settings::SurveySettings>(&cfg),
+        decl::<settings::SurveyAnswer>(&cfg),
+        decl::<settings::SurveySubmission>(&cfg),
+        decl::<settings::SurveyResponseItem>(&cfg),
+        decl::<settings::SurveyResponse>(&cfg),
+        decl::<schedule::ScheduleState>(&cfg),
+        decl::<schedule::Schedule>(&cfg),
+        decl::<schedule::CreateScheduleRequest>(&cfg),
+        decl::<schedule::UpdateScheduleRequest>(&cfg),
+        decl::<schedule::CancelScheduleRequest>(&cfg),
+        decl::<schedule::ScheduledCall>(&cfg),
+        decl::<schedule::ScheduleList>(&cfg),
+        decl::<storage::StorageClass>(&cfg),
+        decl::<storage::ClassUsage>(&cfg),
+        decl::<storage::StorageUsage>(&cfg),
+        decl::<storage::RetentionSettings>(&cfg),
+        decl::<storage::CleanupRequest>(&cfg),
+        decl::<storage::CleanupItem>(&cfg),
+        decl::<storage::CleanupReport>(&cfg),
+        decl::<storage::CleanupLog>(&cfg),
         decl::<join::Branding>(&cfg),
         decl::<join::JoinFeatures>(&cfg),
         decl::<join::JoinInfo>(&cfg),

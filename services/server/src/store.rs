@@ -12,7 +12,12 @@ use vc_protocol::chat::ReadMarks;
 use vc_protocol::interaction::{
     EventKind, Interaction, InteractionEvent, InteractionStatus, MaxQuality, Party, Presence, VideoMode,
 };
-use vc_protocol::{InteractionId, UserId};
+use std::collections::BTreeMap;
+
+use vc_protocol::msg::{Channel, Language};
+use vc_protocol::schedule::{Schedule, ScheduleState};
+use vc_protocol::settings::{CustomValues, FeatureSettings, SurveyResponse};
+use vc_protocol::{DeliveryId, InteractionId, TeamId, UserId};
 use vc_runtime::Db;
 use vc_runtime::db::DbError;
 
@@ -80,8 +85,67 @@ pub struct InteractionDoc {
     /// The merged recording (reported by vc-records).
     #[serde(default)]
     pub recording: Option<vc_protocol::recording::RecordingInfo>,
+    /// The agent's team when it was created (supervisors of it see it).
+    #[serde(default)]
+    pub team_id: Option<TeamId>,
+    /// The call functions, copied from the admins' defaults at creation.
+    #[serde(default)]
+    pub features: FeatureSettings,
+    #[serde(default)]
+    pub custom_fields: CustomValues,
+    /// Custom field values as lower-case text, for search.
+    #[serde(default)]
+    pub custom_search: BTreeMap<String, String>,
+    #[serde(default)]
+    pub survey: Option<SurveyResponse>,
+    /// Set for a scheduled call.
+    #[serde(default)]
+    pub schedule: Option<ScheduleDoc>,
     #[serde(default)]
     pub events: Vec<InteractionEvent>,
+}
+
+/// The schedule of a booked call, with times the database can compare.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScheduleDoc {
+    pub at: bson::DateTime,
+    pub time_zone: String,
+    pub send_via: Channel,
+    pub language: Language,
+    pub lead_minutes: u32,
+    pub state: ScheduleState,
+    pub created_by: UserId,
+    /// When the link is due to go out (`at` - `lead_minutes`).
+    pub send_at: bson::DateTime,
+    #[serde(default)]
+    pub link_sent_at: Option<bson::DateTime>,
+    #[serde(default)]
+    pub delivery_id: Option<DeliveryId>,
+    #[serde(default)]
+    pub reminded_at: Option<bson::DateTime>,
+    #[serde(default)]
+    pub cancelled_at: Option<bson::DateTime>,
+    #[serde(default)]
+    pub cancel_reason: Option<String>,
+}
+
+impl ScheduleDoc {
+    pub fn view(&self) -> Schedule {
+        Schedule {
+            at: to_chrono(self.at),
+            time_zone: self.time_zone.clone(),
+            send_via: self.send_via,
+            language: self.language,
+            lead_minutes: self.lead_minutes,
+            state: self.state,
+            created_by: self.created_by,
+            link_sent_at: self.link_sent_at.map(to_chrono),
+            delivery_id: self.delivery_id,
+            reminded_at: self.reminded_at.map(to_chrono),
+            cancelled_at: self.cancelled_at.map(to_chrono),
+            cancel_reason: self.cancel_reason.clone(),
+        }
+    }
 }
 
 impl InteractionDoc {
@@ -110,6 +174,11 @@ impl InteractionDoc {
             locations: Vec::new(),
             record: self.record,
             recording: self.recording.clone(),
+            team_id: self.team_id,
+            features: self.features,
+            custom_fields: self.custom_fields.clone(),
+            survey: self.survey.clone(),
+            schedule: self.schedule.as_ref().map(ScheduleDoc::view),
             events: if with_events { self.events.clone() } else { Vec::new() },
         }
     }

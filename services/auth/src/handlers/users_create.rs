@@ -68,6 +68,8 @@ pub(crate) async fn new_user(
         role,
         password_hash: state.hash_password(password).await?,
         disabled: false,
+        team_id: None,
+        supervises: Vec::new(),
         token_version: 0,
         created_at: now,
         updated_at: now,

@@ -6,7 +6,7 @@ use mongodb::bson::{self, Document, doc};
 use mongodb::options::IndexOptions;
 use mongodb::{Collection, IndexModel};
 use serde::{Deserialize, Serialize};
-use vc_protocol::UserId;
+use vc_protocol::{TeamId, UserId};
 use vc_protocol::auth::{Role, User};
 use vc_runtime::Db;
 use vc_runtime::db::{DbError, is_duplicate_key};
@@ -27,6 +27,12 @@ pub struct UserDoc {
     pub role: Role,
     pub password_hash: String,
     pub disabled: bool,
+    /// An agent's team.
+    #[serde(default)]
+    pub team_id: Option<TeamId>,
+    /// A supervisor's teams.
+    #[serde(default)]
+    pub supervises: Vec<TeamId>,
     /// Raised on disable, role or password change; tokens carry the version
     /// they were issued under.
     pub token_version: u32,
@@ -42,6 +48,8 @@ impl UserDoc {
             name: self.name.clone(),
             role: self.role,
             disabled: self.disabled,
+            team_id: self.team_id,
+            supervises: self.supervises.clone(),
             created_at: to_chrono(self.created_at),
             updated_at: to_chrono(self.updated_at),
         }

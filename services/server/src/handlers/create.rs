@@ -96,6 +96,12 @@ pub async fn create_interaction(
         next_seq: events.len() as u64,
         record: body.record.unwrap_or(state.cfg.record_calls),
         recording: None,
+        team_id: staff.claims.team,
+        features: Default::default(),
+        custom_fields: Default::default(),
+        custom_search: Default::default(),
+        survey: None,
+        schedule: None,
         events,
     };
     state.interactions.insert(&doc).await?;

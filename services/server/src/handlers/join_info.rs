@@ -67,13 +67,17 @@ pub async fn join_info(
             company_name: state.cfg.company_name.clone(),
             logo_url: None,
             accent_color: state.cfg.accent_color.clone(),
+            background_color: None,
+            redirect_url: None,
         },
         consent_text: state.cfg.consent_text.clone(),
         features: JoinFeatures {
             video_mode: doc.video_mode,
             max_quality: doc.max_quality,
             record: doc.record,
+            enabled: doc.features,
         },
         agent_name: doc.agent_name,
+        survey: None,
     }))
 }
