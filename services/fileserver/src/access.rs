@@ -209,6 +209,8 @@ mod tests {
             status,
             presence: Presence { agent: true, client: true },
             location: None,
+            features: Default::default(),
+            team_id: None,
         }
     }
 

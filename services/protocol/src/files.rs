@@ -90,4 +90,11 @@ pub struct InteractionAccess {
     /// The client's last known position (written into captures' EXIF).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<crate::geo::LocationFix>,
+    /// The interaction's call functions: uploads of a switched-off kind
+    /// (chat files, screenshots, HD photos) are refused.
+    #[serde(default)]
+    pub features: crate::settings::FeatureSettings,
+    /// The interaction's team: supervisors of it reach its files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<crate::ids::TeamId>,
 }

@@ -87,6 +87,8 @@ pub async fn access(state: &ServerState, id: InteractionId) -> Result<Interactio
                 status: doc.status,
                 presence: doc.media,
                 location: location.as_ref().map(Into::into),
+                features: doc.features,
+                team_id: doc.team_id,
             })
         }
         Ok(None) => Err(RemoteError::new("interaction_not_found", "no such interaction")),
