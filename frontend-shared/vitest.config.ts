@@ -10,7 +10,7 @@ export default defineConfig({
     alias: { "@shared": `${repoRoot}frontend-shared/src` },
   },
   test: {
-    include: ["frontend-shared/src/**/*.test.ts", "frontend-agent/src/**/*.test.ts", "frontend-client/src/**/*.test.ts"],
+    include: ["frontend-shared/src/**/*.test.ts", "frontend-agent/src/**/*.test.ts", "frontend-client/src/**/*.test.ts", "admin-panel/src/**/*.test.ts"],
     environment: "node",
   },
 });

@@ -15,13 +15,13 @@ const app = document.getElementById("app") ?? document.body;
 let workspace: Workspace | null = null;
 
 function showLogin(notice: string | null = null): void {
-  workspace?.closePanel();
+  workspace?.dispose();
   workspace = null;
   replaceChildren(app, [loginView(showWorkspace, notice)]);
 }
 
 function showWorkspace(s: StaffSession): void {
-  workspace?.closePanel();
+  workspace?.dispose();
   workspace = new Workspace(s, () => showLogin());
   replaceChildren(app, [workspace.root]);
   void workspace.init();

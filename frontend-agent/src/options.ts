@@ -1,23 +1,28 @@
-// The video-mode and quality selects (used in the form and mid-call).
+// The video-mode and quality selects (used in the forms and mid-call),
+// offering only what the interaction's functions allow (the current value
+// stays choosable, so a select never shows something else than the truth).
 
 import type { MaxQuality, VideoMode } from "@shared/protocol";
 import { select } from "@shared/dom";
 import { t } from "@shared/i18n";
 import { QUALITIES, VIDEO_MODES } from "@shared/quality";
 
-export function videoModeSelect(value: VideoMode): HTMLSelectElement {
+const withCurrent = <T extends string>(all: readonly T[], allowed: readonly T[], value: T): T[] =>
+  all.filter((v) => v === value || allowed.includes(v));
+
+export function videoModeSelect(value: VideoMode, allowed: readonly VideoMode[] = VIDEO_MODES): HTMLSelectElement {
   return select(
     "video-mode",
-    VIDEO_MODES.map((m) => [m, t(m === "two_way" ? "mode.two_way" : "mode.one_way")] as const),
+    withCurrent(VIDEO_MODES, allowed, value).map((m) => [m, t(m === "two_way" ? "mode.two_way" : "mode.one_way")] as const),
     value,
     t("new.videoMode"),
   );
 }
 
-export function qualitySelect(value: MaxQuality): HTMLSelectElement {
+export function qualitySelect(value: MaxQuality, allowed: readonly MaxQuality[] = QUALITIES): HTMLSelectElement {
   return select(
     "quality-select",
-    QUALITIES.map((q) => [q, q] as const),
+    withCurrent(QUALITIES, allowed, value).map((q) => [q, q] as const),
     value,
     t("new.quality"),
   );

@@ -1,7 +1,8 @@
 // The interaction panel: client details, the client link and its delivery,
 // live status and presence, the settings, the call (which starts as soon
 // as the panel opens an unfinished interaction: control channel + media join)
-// and, for a recorded call, its recording.
+// and, for a recorded call, its recording. The interaction's own copy of the
+// call functions (`Interaction.features`) decides which tools exist.
 
 import type {
   EventKind,
@@ -18,18 +19,22 @@ import { CallView } from "@shared/callview";
 import { ControlChannel, type WelcomeInfo } from "@shared/control";
 import { el, setText, show } from "@shared/dom";
 import { errorText } from "@shared/errors";
+import { allowedModes, callTools, featuresOf, qualitiesUpTo } from "@shared/features";
 import { t } from "@shared/i18n";
 import { isFinished, statusLabel } from "@shared/labels";
-import { LocalMedia, MediaError } from "@shared/media";
+import type { LocalMedia } from "@shared/media";
 import { isMaxQuality, isVideoMode } from "@shared/quality";
 import { onFirstFrame, timingMark } from "@shared/timing";
 import { AgentCallTools } from "./calltools";
 import { AgentChat } from "./chatpanel";
+import { CustomFieldsBox } from "./customfields/box";
 import { RecordingBox } from "./recordingbox";
 import { AgentRequests } from "./requests";
 import { DeliveryBox } from "./deliverybox";
 import { LinkBox } from "./linkbox";
+import { AgentMedia } from "./localmedia";
 import { qualitySelect, videoModeSelect } from "./options";
+import { scheduleLine } from "./schedule/summary";
 import { AgentScreenshots } from "./screenshots";
 import { links, shortLinks } from "./store";
 
@@ -66,6 +71,8 @@ export class InteractionPanel {
   private readonly shots: AgentScreenshots;
   /** The "● REC" badge during the call, then the recording (processing, player, download). */
   private readonly recording: RecordingBox;
+  /** The admins' custom fields, editable. */
+  private readonly fields: CustomFieldsBox;
   private disposed = false;
   private finished = false;
   private firstFrameSent = false;
@@ -81,7 +88,8 @@ export class InteractionPanel {
   private readonly modeSelect: HTMLSelectElement;
   private readonly qualitySelect: HTMLSelectElement;
   private readonly oneWayNote: HTMLElement;
-  private readonly mediaError: HTMLElement;
+  /** The agent's camera and microphone, and why they could not be opened. */
+  private readonly media = new AgentMedia();
   private readonly error: HTMLElement;
 
   constructor(
@@ -96,13 +104,15 @@ export class InteractionPanel {
     if (interaction.client_url) links.set(this.id, interaction.client_url);
     if (interaction.short_url) shortLinks.set(this.id, interaction.short_url);
     this.needsRead = interaction.events.length === 0;
+    const features = featuresOf(interaction.features);
+    const tools = callTools(features);
 
     this.statusEl = el("span", { class: "status-value", testid: "interaction-status" });
     this.statusLabelEl = el("span", { class: "status-label", testid: "interaction-status-label" });
     this.presenceEl = el("span", { class: "presence", testid: "client-presence" });
 
-    this.modeSelect = videoModeSelect(this.videoMode);
-    this.qualitySelect = qualitySelect(this.quality);
+    this.modeSelect = videoModeSelect(this.videoMode, allowedModes(features));
+    this.qualitySelect = qualitySelect(this.quality, qualitiesUpTo(features.max_quality));
     this.modeSelect.addEventListener("change", () => {
       if (isVideoMode(this.modeSelect.value)) void this.patch({ video_mode: this.modeSelect.value });
     });
@@ -110,7 +120,6 @@ export class InteractionPanel {
       if (isMaxQuality(this.qualitySelect.value)) void this.patch({ max_quality: this.qualitySelect.value });
     });
     this.oneWayNote = el("p", { class: "muted one-way-note", text: t("panel.oneWayNote"), hidden: true });
-    this.mediaError = el("p", { class: "error", testid: "camera-denied", attrs: { role: "alert" }, hidden: true });
     this.error = el("p", { class: "error", testid: "panel-error", attrs: { role: "alert" }, hidden: true });
     this.linkBox = new LinkBox(this.id, (text) => this.showError(text));
     this.deliveries = new DeliveryBox(
@@ -133,11 +142,12 @@ export class InteractionPanel {
     this.view.cameraButton.addEventListener("click", () => this.toggleCamera());
     this.view.endButton.addEventListener("click", () => void this.endCall());
     this.view.unmuteButton.addEventListener("click", () => this.call?.unblockAudio());
-    this.tools = new AgentCallTools(this.view, () => this.sendMediaState());
-    this.chat = new AgentChat(this.id);
-    this.requests = new AgentRequests(this.view, interaction.locations ?? []);
-    this.shots = new AgentScreenshots(this.id, this.view, this.chat);
+    this.tools = new AgentCallTools(this.view, () => this.sendMediaState(), { pointer: tools.pointer, screenShare: tools.screenShare });
+    this.chat = new AgentChat(this.id, { panel: tools.chat, files: tools.files });
+    this.requests = new AgentRequests(this.view, interaction.locations ?? [], { location: tools.location, photo: tools.photo });
+    this.shots = new AgentScreenshots(this.id, this.view, this.chat, tools.screenshots);
     this.recording = new RecordingBox(this.id, interaction, this.view, this.chat.auth);
+    this.fields = new CustomFieldsBox(this.id, interaction.custom_fields);
 
     const details = [interaction.client_phone, interaction.client_email, interaction.client_telegram].filter(
       (v): v is string => !!v,
@@ -146,6 +156,7 @@ export class InteractionPanel {
       el("header", { class: "panel-head card" }, [
         el("h2", { text: interaction.client_name || t("panel.noClientName") }),
         details.length ? el("p", { class: "muted", text: details.join(" · ") }) : null,
+        interaction.schedule ? el("p", { class: "schedule-info", testid: "schedule-info", text: scheduleLine(interaction.schedule) }) : null,
         el("p", { class: "status-row" }, [
           el("span", { class: "muted", text: `${t("status.label")}: ` }),
           this.statusEl,
@@ -155,16 +166,17 @@ export class InteractionPanel {
         this.linkBox.root,
         this.deliveries.root,
         this.requests.root,
+        this.fields.root,
         el("div", { class: "row settings" }, [
           el("label", { class: "field" }, [el("span", { class: "field-label", text: t("new.videoMode") }), this.modeSelect]),
           el("label", { class: "field" }, [el("span", { class: "field-label", text: t("new.quality") }), this.qualitySelect]),
         ]),
         this.oneWayNote,
-        this.mediaError,
+        this.media.error,
         this.error,
       ]),
       this.recording.root,
-      el("div", { class: "call-with-chat" }, [this.view.root, this.chat.root]),
+      el("div", { class: `call-with-chat${this.chat.root ? "" : " no-chat"}` }, [this.view.root, this.chat.root]),
     ]);
     this.renderStatus();
     this.renderPresence();
@@ -175,6 +187,7 @@ export class InteractionPanel {
   start(): void {
     this.deliveries.start();
     this.recording.start();
+    void this.fields.start();
     if (this.needsRead) void this.readInteraction();
     if (isFinished(this.status)) {
       this.finish(this.status);
@@ -191,6 +204,7 @@ export class InteractionPanel {
     this.chat.dispose();
     this.shots.dispose();
     this.recording.dispose();
+    this.fields.dispose();
     this.stopLive();
   }
 
@@ -203,6 +217,7 @@ export class InteractionPanel {
       this.linkBox.refresh();
       this.deliveries.applyEvents(i.events);
       this.recording.update(i);
+      this.fields.update(i.custom_fields);
     } catch (err) {
       console.warn("could not read the interaction", errorText(err));
     }
@@ -235,6 +250,7 @@ export class InteractionPanel {
     });
     this.chat.attach(control);
     this.requests.attach(control);
+    this.shots.attach(control);
     control.start();
   }
 
@@ -291,7 +307,7 @@ export class InteractionPanel {
   // ---- live: media ----
 
   private async startCall(): Promise<void> {
-    const local = await this.openLocal();
+    const local = await this.media.open(this.videoMode, this.quality);
     if (this.disposed || this.finished) {
       local.stop();
       return;
@@ -322,37 +338,6 @@ export class InteractionPanel {
     call.on("error", (err) => console.warn("call error", err));
     await this.applyMode();
     call.start();
-  }
-
-  /** Microphone and (two-way) camera; falls back to audio only, then to receiving only. */
-  private async openLocal(): Promise<LocalMedia> {
-    const video = this.videoMode === "two_way";
-    try {
-      return await LocalMedia.open({ audio: true, video, quality: this.quality });
-    } catch (err) {
-      this.showMediaError(err);
-    }
-    if (video) {
-      try {
-        return await LocalMedia.open({ audio: true, video: false, quality: this.quality });
-      } catch {
-        // keep the first message
-      }
-    }
-    return new LocalMedia();
-  }
-
-  private showMediaError(err: unknown): void {
-    const kind = err instanceof MediaError ? err.kind : "failed";
-    const text =
-      kind === "denied"
-        ? `${t("media.denied")} ${t("media.deniedHelp")}`
-        : kind === "not-found"
-          ? t("media.notFound")
-          : t("media.failed", { message: err instanceof Error ? err.message : String(err) });
-    this.mediaError.dataset.testid = kind === "denied" ? "camera-denied" : "media-error";
-    setText(this.mediaError, text);
-    show(this.mediaError, true);
   }
 
   private onCallState(state: CallState): void {
@@ -457,7 +442,7 @@ export class InteractionPanel {
         this.view.setMirror(local.frontFacing);
       }
     } catch (err) {
-      this.showMediaError(err);
+      this.media.showError(err);
     }
     this.renderMode();
     this.sendMediaState();

@@ -3,7 +3,8 @@
 // of the last location request (waiting, declined, unavailable, received),
 // the last position the client sent, and the state of the last photo
 // request. Both come from the event log (replayed after reconnects) and the
-// chat (location messages).
+// chat (location messages). A switched-off function has no button and no
+// line in the box (no box at all when both are off).
 
 import "@shared/geo/geo.css";
 import type { ControlChannel } from "@shared/control";
@@ -48,11 +49,18 @@ const PHOTO_KEYS: Record<Exclude<PhotoState, "none">, MessageKey> = {
   failed: "photo.state.failed",
 };
 
+export interface AgentRequestOptions {
+  /** Location requests (the geolocation function). */
+  location: boolean;
+  /** HD photo requests. */
+  photo: boolean;
+}
+
 export class AgentRequests {
-  /** The `geolocation` box (for the panel). */
-  readonly root: HTMLElement;
-  readonly locationButton: HTMLButtonElement;
-  readonly photoButton: HTMLButtonElement;
+  /** The `geolocation` box (`photo-request` with photos only; null with neither). */
+  readonly root: HTMLElement | null;
+  readonly locationButton: HTMLButtonElement | null;
+  readonly photoButton: HTMLButtonElement | null;
   private readonly stateEl: HTMLElement;
   private readonly lastEl: HTMLElement;
   private readonly photoEl: HTMLElement;
@@ -62,20 +70,26 @@ export class AgentRequests {
   private offs: (() => void)[] = [];
 
   /** `locations`: what the interaction already has (oldest first). */
-  constructor(view: CallView, locations: readonly Location[] = []) {
+  constructor(view: CallView, locations: readonly Location[], opts: AgentRequestOptions) {
     this.lastLocation = locations[locations.length - 1] ?? null;
-    this.locationButton = this.button("request-geolocation", "geo.request", "location");
-    this.photoButton = this.button("request-photo", "photo.request", "photo");
-    view.controls.append(this.locationButton, this.photoButton);
+    this.locationButton = opts.location ? this.button("request-geolocation", "geo.request", "location") : null;
+    this.photoButton = opts.photo ? this.button("request-photo", "photo.request", "photo") : null;
+    view.controls.append(...[this.locationButton, this.photoButton].filter((b): b is HTMLButtonElement => b !== null));
     this.stateEl = el("span", { class: "request-state", testid: "geolocation-state", attrs: { role: "status", "aria-live": "polite" } });
     this.lastEl = el("span", { class: "geo-last", testid: "geolocation-last", hidden: true });
     this.photoEl = el("span", { class: "request-state", testid: "photo-request-state", attrs: { role: "status", "aria-live": "polite" }, hidden: true });
-    this.root = el("div", { class: "request-box", testid: "geolocation" }, [
-      el("span", { class: "field-label", text: t("geo.title") }),
-      this.stateEl,
-      this.lastEl,
-      this.photoEl,
-    ]);
+    if (opts.location) {
+      this.root = el("div", { class: "request-box", testid: "geolocation" }, [
+        el("span", { class: "field-label", text: t("geo.title") }),
+        this.stateEl,
+        this.lastEl,
+        opts.photo ? this.photoEl : null,
+      ]);
+    } else if (opts.photo) {
+      this.root = el("div", { class: "request-box", testid: "photo-request" }, [this.photoEl]);
+    } else {
+      this.root = null;
+    }
     this.render();
   }
 
@@ -112,15 +126,26 @@ export class AgentRequests {
   }
 
   private setEnabled(on: boolean): void {
-    for (const b of [this.locationButton, this.photoButton]) b.disabled = !on;
+    for (const b of [this.locationButton, this.photoButton]) if (b) b.disabled = !on;
   }
 
   private render(): void {
+    if (!this.root) return;
+    if (this.locationButton) this.renderLocation(this.root);
+    const photo = photoState(this.book.last("photo"));
+    this.photoEl.dataset.state = photo;
+    show(this.photoEl, photo !== "none");
+    if (photo !== "none") setText(this.photoEl, `${t("photo.title")}: ${t(PHOTO_KEYS[photo])}`);
+    // Photos only: the box is there once there is something to say.
+    if (!this.locationButton) show(this.root, photo !== "none");
+  }
+
+  private renderLocation(root: HTMLElement): void {
     const last = this.book.last("location");
     const state = locationState(last, this.lastLocation !== null);
-    this.root.dataset.state = state;
+    root.dataset.state = state;
     this.stateEl.dataset.state = state;
-    if (last) this.root.dataset.requestId = last.id;
+    if (last) root.dataset.requestId = last.id;
     setText(this.stateEl, t(LOCATION_KEYS[state]));
     const loc = this.lastLocation;
     show(this.lastEl, loc !== null);
@@ -131,9 +156,5 @@ export class AgentRequests {
       this.lastEl.dataset.lat = String(loc.lat);
       this.lastEl.dataset.lon = String(loc.lon);
     }
-    const photo = photoState(this.book.last("photo"));
-    this.photoEl.dataset.state = photo;
-    show(this.photoEl, photo !== "none");
-    if (photo !== "none") setText(this.photoEl, `${t("photo.title")}: ${t(PHOTO_KEYS[photo])}`);
   }
 }

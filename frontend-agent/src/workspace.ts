@@ -1,5 +1,6 @@
-// The signed-in console: header, recent interactions, and either the
-// "new interaction" form or the interaction panel.
+// The signed-in console: header, recent interactions and scheduled calls,
+// and either the "new interaction" form, the "schedule a call" form or the
+// interaction panel; reminders of scheduled calls in a corner.
 
 import type { Interaction } from "@shared/protocol";
 import { api, logout, type StaffSession } from "@shared/api";
@@ -10,23 +11,30 @@ import { forgetChannels } from "./channels";
 import { newInteractionForm } from "./form";
 import { InteractionPanel } from "./panel";
 import { RecentList } from "./recent";
+import { scheduleForm } from "./schedule/form";
+import { ScheduledList } from "./schedule/list";
+import { ScheduleReminders } from "./schedule/reminders";
 import { current } from "./store";
 
 export class Workspace {
   readonly root: HTMLElement;
   private readonly main: HTMLElement;
   private readonly recent: RecentList;
+  private readonly scheduled: ScheduledList;
+  private readonly reminders: ScheduleReminders;
   private panel: InteractionPanel | null = null;
 
   constructor(session: StaffSession, onLogout: () => void) {
     const logoutButton = el("button", { class: "btn btn-small", testid: "logout", text: t("header.logout"), attrs: { type: "button" } });
     logoutButton.addEventListener("click", () => {
-      this.closePanel();
+      this.dispose();
       current.set(null);
       forgetChannels();
       void logout().finally(onLogout);
     });
     this.recent = new RecentList((i) => this.open(i));
+    this.scheduled = new ScheduledList(session.user.id, { open: (i) => this.open(i), schedule: () => this.showSchedule() });
+    this.reminders = new ScheduleReminders((i) => this.open(i));
     this.main = el("div", { class: "workspace-main" });
     this.root = el("div", { class: "workspace" }, [
       el("header", { class: "topbar" }, [
@@ -34,13 +42,16 @@ export class Workspace {
         el("span", { class: "muted user", testid: "current-user", text: t("header.signedInAs", { login: session.user.login }) }),
         logoutButton,
       ]),
-      el("div", { class: "workspace-body" }, [this.main, el("aside", { class: "workspace-side" }, [this.recent.root])]),
+      el("div", { class: "workspace-body" }, [this.main, el("aside", { class: "workspace-side" }, [this.scheduled.root, this.recent.root])]),
+      this.reminders.root,
     ]);
   }
 
   /** Reopens the interaction of the last page load, else shows the form. */
   async init(): Promise<void> {
     void this.recent.refresh();
+    this.scheduled.start();
+    this.reminders.start();
     const id = current.get();
     if (!id) {
       this.showForm();
@@ -63,6 +74,19 @@ export class Workspace {
     replaceChildren(this.main, [newInteractionForm((i) => this.open(i))]);
   }
 
+  /** The "schedule a call" form in place of the panel. */
+  showSchedule(): void {
+    this.closePanel();
+    current.set(null);
+    this.recent.setActive(null);
+    replaceChildren(this.main, [
+      scheduleForm({
+        scheduled: () => void this.scheduled.refresh(),
+        cancel: () => this.showForm(),
+      }),
+    ]);
+  }
+
   open(i: Interaction): void {
     if (this.panel?.id === i.id) return;
     this.closePanel();
@@ -82,5 +106,12 @@ export class Workspace {
   closePanel(): void {
     this.panel?.dispose();
     this.panel = null;
+  }
+
+  /** Signed out: the panel closes and nothing polls any more. */
+  dispose(): void {
+    this.closePanel();
+    this.scheduled.dispose();
+    this.reminders.dispose();
   }
 }

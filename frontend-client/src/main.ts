@@ -1,5 +1,6 @@
 // The client page (/c/<token>): link check, landing with consent, the call,
-// the end screen.
+// the end screen (with the survey and the redirect, aftercall.ts). The
+// branding is read on every load (`GET /api/join/{token}`), never cached.
 
 import "@shared/base.css";
 import "./styles.css";
@@ -10,9 +11,11 @@ import { errorText } from "@shared/errors";
 import { initLang, t } from "@shared/i18n";
 import { isFinished } from "@shared/labels";
 import type { LocalMedia } from "@shared/media";
+import { showAfterCall } from "./aftercall";
+import { brandingStyle } from "./branding";
 import { landing } from "./landing";
 import { linkTokenFrom } from "./route";
-import { endedScreen, messageScreen } from "./screens";
+import { messageScreen } from "./screens";
 import { ClientSession } from "./session";
 import { joined, type JoinedRecord } from "./store";
 
@@ -28,15 +31,17 @@ function notFound(branding: Branding | null = null): void {
   render(messageScreen("link-not-found", t("client.linkNotFound"), t("client.linkNotFoundHelp"), branding));
 }
 
-function expired(linkToken: string, branding: Branding | null = null): void {
+/** The link no longer leads to a call: the end of this page's call when it had one, else "expired". */
+function expired(linkToken: string, info: JoinInfo | null = null): void {
   const finished = joined.get(linkToken)?.finished;
-  if (finished) render(endedScreen(finished, branding));
-  else render(messageScreen("link-expired", t("client.linkExpired"), t("client.linkExpiredHelp"), branding));
+  if (finished) showAfterCall({ outcome: finished, linkToken, info, render });
+  else render(messageScreen("link-expired", t("client.linkExpired"), t("client.linkExpiredHelp"), info?.branding ?? null));
 }
 
+/** The company's colours (checked `#rrggbb` only) and name. */
 function applyBranding(branding: Branding): void {
-  if (branding.accent_color && CSS.supports("color", branding.accent_color)) {
-    document.documentElement.style.setProperty("--accent", branding.accent_color);
+  for (const [name, value] of Object.entries(brandingStyle(branding))) {
+    document.documentElement.style.setProperty(name, value);
   }
   if (branding.company_name) document.title = `${branding.company_name} — ${t("app.clientTitle")}`;
 }
@@ -47,7 +52,7 @@ function startCall(linkToken: string, info: JoinInfo, record: JoinedRecord, loca
     record,
     info,
     local,
-    onFinished: (outcome: InteractionStatus | "replaced") => render(endedScreen(outcome, info.branding)),
+    onFinished: (outcome: InteractionStatus | "replaced") => showAfterCall({ outcome, linkToken, info, render }),
   });
   render(session.root);
   session.start(tapAt);
@@ -76,7 +81,7 @@ async function boot(): Promise<void> {
   }
   applyBranding(info.branding);
   if (isFinished(info.status)) {
-    expired(linkToken, info.branding);
+    expired(linkToken, info);
     return;
   }
   if (typeof RTCPeerConnection === "undefined") {
@@ -91,7 +96,7 @@ async function boot(): Promise<void> {
       linkToken,
       rejoin,
       onJoined: (record, local, tapAt) => startCall(linkToken, info, record, local, tapAt),
-      onGone: (status) => (status === 404 ? notFound(info.branding) : expired(linkToken, info.branding)),
+      onGone: (status) => (status === 404 ? notFound(info.branding) : expired(linkToken, info)),
     }),
   );
 }

@@ -4,6 +4,9 @@
 // photo. `auto_location` in the welcome asks for the position at join. The
 // requests this page already answered are kept in sessionStorage, so a
 // reload does not ask again before the server's answer event is back.
+// A switched-off function has no part here: no prompt or button without
+// geolocation, no photo without HD photos (such requests stay unanswered;
+// the server refuses them anyway).
 
 import type { ChatController } from "@shared/chat/controller";
 import type { ChatAuth } from "@shared/chat/transfer";
@@ -20,14 +23,24 @@ export interface ClientRequestsOptions {
   auth: ChatAuth;
   /** The camera track now. */
   track(): MediaStreamTrack | null;
+  /** Location requests, `send-geolocation` and the prompt. */
+  location: boolean;
+  /** HD photo requests. */
+  photo: boolean;
+  /**
+   * Ask for the location at join: true / false from the interaction's
+   * functions, null to follow the welcome's `auto_location` (a server that
+   * does not tell the functions).
+   */
+  autoLocation: boolean | null;
 }
 
 /** After replayed events stop coming, decide what is still open. */
 const REPLAY_SETTLE_MS = 400;
 
 export class ClientRequests {
-  readonly geo: ClientGeolocation;
-  readonly photo: ClientPhoto;
+  readonly geo: ClientGeolocation | null;
+  readonly photo: ClientPhoto | null;
   private readonly book = new RequestBook();
   private readonly handled: Set<string>;
   private readonly storeKey: string;
@@ -41,11 +54,14 @@ export class ClientRequests {
     const decline = (requestId: string, outcome: Exclude<RequestOutcome, "done">, detail?: string): void =>
       opts.control.send({ type: "request_declined", request_id: requestId, outcome, ...(detail ? { detail } : {}) });
     const handled = (requestId: string): void => this.markHandled(requestId);
-    this.geo = new ClientGeolocation({ chat: opts.chat, decline, handled, idle: () => this.schedule(0) });
-    this.photo = new ClientPhoto({ interactionId: opts.interactionId, auth: opts.auth, chat: opts.chat, track: opts.track, decline, handled });
+    this.geo = opts.location ? new ClientGeolocation({ chat: opts.chat, decline, handled, idle: () => this.schedule(0) }) : null;
+    this.photo = opts.photo
+      ? new ClientPhoto({ interactionId: opts.interactionId, auth: opts.auth, chat: opts.chat, track: opts.track, decline, handled })
+      : null;
     this.offs.push(
       opts.control.on("welcome", (w) => {
-        if (w.first && w.interaction.auto_location && !this.handled.has("auto")) {
+        const auto = this.geo !== null && (opts.autoLocation ?? w.interaction.auto_location);
+        if (w.first && auto && !this.handled.has("auto")) {
           this.autoAsk = true;
           this.markHandled("auto");
         }
@@ -53,7 +69,7 @@ export class ClientRequests {
       }),
       opts.control.on("event", ({ event, live }) => {
         if (!this.book.apply(event)) return;
-        if (event.event.type === "request_answered") this.geo.withdraw(event.event.request_id);
+        if (event.event.type === "request_answered") this.geo?.withdraw(event.event.request_id);
         this.schedule(live ? 0 : REPLAY_SETTLE_MS);
       }),
     );
@@ -62,8 +78,8 @@ export class ClientRequests {
   dispose(): void {
     for (const off of this.offs) off();
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.geo.dispose();
-    this.photo.dispose();
+    this.geo?.dispose();
+    this.photo?.dispose();
   }
 
   private schedule(ms: number): void {
@@ -76,18 +92,19 @@ export class ClientRequests {
 
   /** Answers what is open and not answered by this page yet. */
   private review(): void {
+    const { geo, photo } = this;
     for (const r of this.book.open()) {
       if (this.handled.has(r.id)) continue;
-      if (r.what === "location" && (!this.geo.active || this.geo.askingWithoutRequest)) {
+      if (r.what === "location" && geo && (!geo.active || geo.askingWithoutRequest)) {
         this.autoAsk = false;
-        this.geo.ask(r.id);
-      } else if (r.what === "photo" && !this.photo.busy) {
-        void this.photo.take(r.id).then(() => this.schedule(0));
+        geo.ask(r.id);
+      } else if (r.what === "photo" && photo && !photo.busy) {
+        void photo.take(r.id).then(() => this.schedule(0));
       }
     }
-    if (this.autoAsk && !this.geo.active) {
+    if (this.autoAsk && geo && !geo.active) {
       this.autoAsk = false;
-      this.geo.ask();
+      geo.ask();
     }
   }
 

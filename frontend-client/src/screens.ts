@@ -3,12 +3,18 @@
 import type { Branding, InteractionStatus } from "@shared/protocol";
 import { el, type Child } from "@shared/dom";
 import { t } from "@shared/i18n";
+import { logoSrc } from "./branding";
 
 /** The company header (logo + name) when branding is known. */
 export function brandHeader(branding: Branding | null): HTMLElement | null {
   if (!branding) return null;
-  const logo = branding.logo_url && /^(https?:\/\/|\/)/i.test(branding.logo_url)
-    ? el("img", { class: "logo", attrs: { src: branding.logo_url, alt: "", referrerpolicy: "no-referrer" } })
+  const src = logoSrc(branding.logo_url);
+  const logo = src
+    ? el("img", {
+        class: "logo",
+        testid: "company-logo",
+        attrs: { src, alt: branding.company_name, referrerpolicy: "no-referrer", decoding: "async" },
+      })
     : null;
   return el("header", { class: "brand-head" }, [logo, el("span", { class: "company", testid: "company-name", text: branding.company_name })]);
 }
@@ -30,11 +36,16 @@ export function messageScreen(
   ]);
 }
 
-/** The end of the call: thank-you, or a distinct message when it failed. */
-export function endedScreen(status: InteractionStatus | "replaced", branding: Branding | null): HTMLElement {
+/** The "call is over" card: thank-you, or a distinct message when it failed. */
+export function endedCard(status: InteractionStatus | "replaced", extra: readonly Child[] = []): HTMLElement {
   const text = status === "failed" ? t("client.failed") : status === "replaced" ? t("call.replaced") : t("client.ended");
-  const box = el("section", { class: "card message ended", testid: "call-ended", attrs: { role: "status", "data-status": status } }, [
+  return el("section", { class: "card message ended", testid: "call-ended", attrs: { role: "status", "data-status": status } }, [
     el("h1", { text }),
+    ...extra,
   ]);
-  return el("div", { class: "screen" }, [brandHeader(branding), box]);
+}
+
+/** The end of the call as a whole screen. */
+export function endedScreen(status: InteractionStatus | "replaced", branding: Branding | null, extra: readonly Child[] = []): HTMLElement {
+  return el("div", { class: "screen" }, [brandHeader(branding), endedCard(status, extra)]);
 }

@@ -3,6 +3,7 @@
 // unmirrored; the screen while sharing), uploads it as `kind=screenshot`
 // and sends it in the chat. Pictures in the chat open in the viewer, and a
 // picture the agent drew on (`annotated`) opens by itself when it arrives.
+// Without the screenshot function there is no button (the viewer stays).
 
 import type { ChatMessage } from "@shared/protocol";
 import type { CallView } from "@shared/callview";
@@ -17,7 +18,8 @@ import { ImageViewer } from "@shared/screenshot/viewer";
 import type { ClientChat } from "./chatpanel";
 
 export class ClientScreenshots {
-  readonly button: HTMLButtonElement;
+  /** `take-screenshot` (null when screenshots are switched off). */
+  readonly button: HTMLButtonElement | null;
   private readonly error: HTMLElement;
   private readonly viewer: ImageViewer;
   private busy = false;
@@ -32,17 +34,24 @@ export class ClientScreenshots {
     private readonly interactionId: string,
     private readonly view: CallView,
     private readonly chat: ClientChat,
+    capture: boolean,
   ) {
-    this.button = el("button", {
-      class: "btn toggle take-screenshot",
-      testid: "take-screenshot",
-      text: t("shot.take"),
-      attrs: { type: "button", title: t("shot.takeOwnHint") },
-    });
-    this.button.addEventListener("click", () => void this.take());
     this.error = el("span", { class: "error shot-error", testid: "screenshot-error", attrs: { role: "alert" }, hidden: true });
-    view.controls.append(this.button, this.error);
-    this.stopWatch = enableWhileFrames(view.localVideo, this.button, () => this.busy);
+    if (capture) {
+      const button = el("button", {
+        class: "btn toggle take-screenshot",
+        testid: "take-screenshot",
+        text: t("shot.take"),
+        attrs: { type: "button", title: t("shot.takeOwnHint") },
+      });
+      button.addEventListener("click", () => void this.take());
+      view.controls.append(button, this.error);
+      this.button = button;
+      this.stopWatch = enableWhileFrames(view.localVideo, button, () => this.busy);
+    } else {
+      this.button = null;
+      this.stopWatch = null;
+    }
     this.viewer = new ImageViewer(chat.auth);
     chat.setFileActions({ open: (file) => void this.viewer.open(file) });
   }
@@ -63,7 +72,7 @@ export class ClientScreenshots {
     this.offs = [];
     this.stopWatch?.();
     this.stopWatch = null;
-    this.button.disabled = true;
+    if (this.button) this.button.disabled = true;
     this.viewer.dispose();
   }
 
@@ -76,27 +85,28 @@ export class ClientScreenshots {
   }
 
   private async take(): Promise<void> {
-    if (this.busy || !this.live) return;
+    const button = this.button;
+    if (this.busy || !this.live || !button) return;
     this.busy = true;
-    this.button.disabled = true;
-    this.button.dataset.state = "capturing";
+    button.disabled = true;
+    button.dataset.state = "capturing";
     setText(this.error, "");
     show(this.error, false);
     try {
       const shot = await captureFrame(this.view.localVideo);
       flash(this.view.stage);
-      this.button.dataset.lastWidth = String(shot.width);
-      this.button.dataset.lastHeight = String(shot.height);
+      button.dataset.lastWidth = String(shot.width);
+      button.dataset.lastHeight = String(shot.height);
       const info = await uploadPicture(this.interactionId, shot.blob, screenshotName(new Date()), { kind: "screenshot" }, this.chat.auth);
-      this.button.dataset.lastFileId = info.id;
+      button.dataset.lastFileId = info.id;
       if (this.live) this.chat.controller.sendUploaded(info);
     } catch (err) {
       setText(this.error, t("shot.failed", { reason: errorText(err) }));
       show(this.error, true);
     } finally {
       this.busy = false;
-      delete this.button.dataset.state;
-      this.button.disabled = !this.live || this.button.dataset.ready !== "true";
+      delete button.dataset.state;
+      button.disabled = !this.live || button.dataset.ready !== "true";
     }
   }
 }

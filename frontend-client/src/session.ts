@@ -1,5 +1,6 @@
 // The client's live call: control channel, media join, toggles, camera
-// switch, the other party's state, and the end.
+// switch, the other party's state, and the end. The interaction's functions
+// (`JoinInfo.features.enabled`) decide which tools exist at all.
 
 import type {
   EventKind,
@@ -16,6 +17,7 @@ import { Call, type CallState } from "@shared/call";
 import { CallView } from "@shared/callview";
 import { ControlChannel, type WelcomeInfo } from "@shared/control";
 import { el, setText, show } from "@shared/dom";
+import { callTools, featuresOf } from "@shared/features";
 import { t } from "@shared/i18n";
 import { isFinished, statusLabel } from "@shared/labels";
 import { LocalMedia } from "@shared/media";
@@ -80,6 +82,8 @@ export class ClientSession {
     this.videoMode = opts.info.features.video_mode;
     this.quality = opts.info.features.max_quality;
     const local = opts.local;
+    const enabled = opts.info.features.enabled as JoinInfo["features"]["enabled"] | undefined;
+    const tools = callTools(featuresOf(enabled));
 
     this.view = new CallView({
       remoteAudioMutedText: "client.agentAudioMuted",
@@ -94,18 +98,22 @@ export class ClientSession {
       hidden: true,
     });
     this.view.controls.appendChild(this.switchButton);
-    this.chat = new ClientChat(this.record.interaction_id, {
-      token: async () => (await this.token()).client_token,
-      renew: async () => {
-        try {
-          await this.renewToken();
-          return true;
-        } catch {
-          return false;
-        }
+    this.chat = new ClientChat(
+      this.record.interaction_id,
+      {
+        token: async () => (await this.token()).client_token,
+        renew: async () => {
+          try {
+            await this.renewToken();
+            return true;
+          } catch {
+            return false;
+          }
+        },
       },
-    });
-    this.view.controls.appendChild(this.chat.toggle);
+      { panel: tools.chat, files: tools.files },
+    );
+    if (this.chat.toggle) this.view.controls.appendChild(this.chat.toggle);
     this.view.micButton.addEventListener("click", () => this.toggleMic());
     this.view.cameraButton.addEventListener("click", () => this.toggleCamera());
     this.switchButton.addEventListener("click", () => void this.switchCamera());
@@ -135,7 +143,7 @@ export class ClientSession {
       },
     });
     this.chat.attach(this.control);
-    this.shots = new ClientScreenshots(this.record.interaction_id, this.view, this.chat);
+    this.shots = new ClientScreenshots(this.record.interaction_id, this.view, this.chat, tools.screenshots);
     this.shots.attach(this.control);
     this.call = new Call({
       fetchMedia: () => this.fetchMedia(),
@@ -143,17 +151,26 @@ export class ClientSession {
       remoteVideo: this.view.remoteVideo,
       remoteAudio: this.view.remoteAudio,
     });
-    this.tools = new ClientCallTools(this.view, this.call, local, () => this.sendMediaState());
+    this.tools = new ClientCallTools(this.view, this.call, local, () => this.sendMediaState(), {
+      pointer: tools.pointer,
+      screenShare: tools.screenShare,
+    });
     this.requests = new ClientRequests({
       interactionId: this.record.interaction_id,
       control: this.control,
       chat: this.chat.controller,
       auth: this.chat.auth,
       track: () => local.videoTrack,
+      location: tools.location,
+      photo: tools.photo,
+      autoLocation: enabled ? tools.autoLocation : null,
     });
-    this.view.controls.appendChild(this.requests.geo.button);
-    this.view.stage.appendChild(this.requests.photo.overlay);
-    this.root.append(this.requests.geo.status, this.requests.geo.prompt);
+    const { geo, photo } = this.requests;
+    if (geo) {
+      this.view.controls.appendChild(geo.button);
+      this.root.append(geo.status, geo.prompt);
+    }
+    if (photo) this.view.stage.appendChild(photo.overlay);
     this.renderStatus();
     // The call is recorded: the "● REC" badge stays over the video until the end.
     this.view.setRecording(opts.info.features.record === true);

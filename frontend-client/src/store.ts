@@ -11,6 +11,8 @@ export interface JoinedRecord {
   expires_at: number;
   /** Set when the call is over: a reload shows the end screen. */
   finished?: InteractionStatus;
+  /** The post-call survey was sent or skipped: a reload does not ask again. */
+  survey_done?: boolean;
 }
 
 const PREFIX = "va.client.";

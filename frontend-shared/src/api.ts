@@ -117,6 +117,8 @@ async function send(method: string, path: string, body: unknown, bearer: string 
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
+      // Answers are the state now (settings, branding): never from the HTTP cache.
+      cache: "no-store",
     });
   } catch (err) {
     throw new ApiError(0, "network", err instanceof Error ? err.message : String(err));

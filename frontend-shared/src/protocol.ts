@@ -304,7 +304,7 @@ screen: boolean, } | { "type": "settings", video_mode: VideoMode, max_quality: M
 /**
  * For a Telegram delivery awaiting Start: the link the client opens.
  */
-start_url?: string, } | { "type": "requested", request_id: string, what: RequestKind, } | { "type": "request_answered", request_id: string, what: RequestKind, outcome: RequestOutcome, detail?: string, } | { "type": "recording_ready", file_id: string, duration_s: number, } | { "type": "recording_failed", reason: string, } | { "type": "ended", by: EndedBy, reason?: string, };
+start_url?: string, } | { "type": "requested", request_id: string, what: RequestKind, } | { "type": "request_answered", request_id: string, what: RequestKind, outcome: RequestOutcome, detail?: string, } | { "type": "recording_ready", file_id: string, duration_s: number, } | { "type": "recording_failed", reason: string, } | { "type": "schedule", state: ScheduleState, at: string, agent_id?: string, } | { "type": "reminder", at: string, } | { "type": "ended", by: EndedBy, reason?: string, };
 
 export type InteractionEvent = { seq: number, at: string, event: EventKind, };
 
@@ -493,7 +493,11 @@ lead_minutes: number, state: ScheduleState,
 /**
  * Who booked it.
  */
-created_by: string, link_sent_at?: string, delivery_id?: string, reminded_at?: string, cancelled_at?: string, cancel_reason?: string, };
+created_by: string, link_sent_at?: string, delivery_id?: string, reminded_at?: string, cancelled_at?: string, cancel_reason?: string, 
+/**
+ * The message that told the client of the cancellation (`GET /api/deliveries/{id}`).
+ */
+cancel_delivery_id?: string, };
 
 export type CreateScheduleRequest = { agent_id?: string, client_name?: string, client_phone?: string, client_email?: string, client_telegram?: string, 
 /**
@@ -511,7 +515,15 @@ lead_minutes?: number, language?: Language, video_mode?: VideoMode, max_quality?
 
 export type UpdateScheduleRequest = { at?: string, time_zone?: string, agent_id?: string, lead_minutes?: number, send_via?: Channel, };
 
-export type CancelScheduleRequest = { reason?: string, };
+export type CancelScheduleRequest = { 
+/**
+ * Told to the client with the cancellation (at most 500 characters).
+ */
+reason?: string, 
+/**
+ * Tell the client through the call's channel; default `true`.
+ */
+notify?: boolean, };
 
 export type ScheduledCall = { interaction_id: string, agent_id: string, agent_name: string, team_id?: string, client_name: string | null, client_phone: string | null, client_email: string | null, client_telegram: string | null, schedule: Schedule, };
 

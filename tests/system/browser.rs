@@ -16,9 +16,12 @@ static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(())
 async fn platform(extra: &[(&str, &str)]) -> Platform {
     let root = repo_root();
     let dir = |d: &str| root.join(d).join("dist").display().to_string();
-    let (agent, client) = (dir("frontend-agent"), dir("frontend-client"));
-    let mut env: Vec<(&str, &str)> =
-        vec![("VC_FRONTENDS__AGENT_DIR", agent.as_str()), ("VC_FRONTENDS__CLIENT_DIR", client.as_str())];
+    let (agent, client, admin_dir) = (dir("frontend-agent"), dir("frontend-client"), dir("admin-panel"));
+    let mut env: Vec<(&str, &str)> = vec![
+        ("VC_FRONTENDS__AGENT_DIR", agent.as_str()),
+        ("VC_FRONTENDS__CLIENT_DIR", client.as_str()),
+        ("VC_FRONTENDS__ADMIN_DIR", admin_dir.as_str()),
+    ];
     env.extend_from_slice(extra);
     let p = Platform::start(&env).await;
     let admin = p.admin_token().await;
@@ -305,4 +308,72 @@ async fn a_recorded_call_has_the_client_left_and_the_agent_right() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let p = platform(&[]).await;
     run_e2e(&p, "recording.test.mjs", &[]);
+}
+
+#[tokio::test]
+async fn the_admin_panel() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    // An SMS provider, so that a call can be booked (the link goes by SMS).
+    let smsc = vc_testkit::fakes::FakeSmsc::start("acme", "smsc-secret-1").await;
+    let url = smsc.url();
+    let p = platform(&[
+        ("VC_MSG__SMS__API_URL", url.as_str()),
+        ("VC_MSG__SMS__LOGIN", "acme"),
+        ("VC_MSG__SMS__PASSWORD", "smsc-secret-1"),
+    ])
+    .await;
+    run_e2e(
+        &p,
+        "admin.test.mjs",
+        &[
+            ("VC_ADMIN_LOGIN", p.admin_login.as_str()),
+            ("VC_ADMIN_PASSWORD", p.admin_password.as_str()),
+            ("VC_SMS_PHONE", "+79990000001"),
+        ],
+    );
+    smsc.assert_no_violations();
+}
+
+#[tokio::test]
+async fn switched_off_functions_are_absent_and_refused() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[]).await;
+    let admin =
+        [("VC_ADMIN_LOGIN", p.admin_login.as_str()), ("VC_ADMIN_PASSWORD", p.admin_password.as_str())];
+    run_e2e(&p, "features.test.mjs", &admin);
+}
+
+#[tokio::test]
+async fn branding_shows_on_the_next_client_page_load() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[]).await;
+    let admin =
+        [("VC_ADMIN_LOGIN", p.admin_login.as_str()), ("VC_ADMIN_PASSWORD", p.admin_password.as_str())];
+    run_e2e(&p, "branding.test.mjs", &admin);
+}
+
+#[tokio::test]
+async fn the_client_answers_the_survey_and_is_redirected() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[]).await;
+    let admin =
+        [("VC_ADMIN_LOGIN", p.admin_login.as_str()), ("VC_ADMIN_PASSWORD", p.admin_password.as_str())];
+    run_e2e(&p, "survey.test.mjs", &admin);
+}
+
+#[tokio::test]
+async fn the_agent_schedules_a_call_and_is_reminded() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    // A call is booked with its link going by SMS: the fake provider takes it.
+    let smsc = vc_testkit::fakes::FakeSmsc::start("acme", "smsc-secret-1").await;
+    let url = smsc.url();
+    let p = platform(&[
+        ("VC_MSG__SMS__API_URL", url.as_str()),
+        ("VC_MSG__SMS__LOGIN", "acme"),
+        ("VC_MSG__SMS__PASSWORD", "smsc-secret-1"),
+    ])
+    .await;
+    run_e2e(&p, "schedule.test.mjs", &[("VC_SMS_PHONE", "+79990000001")]);
+    assert!(smsc.sent().iter().any(|s| s.phone == "79990000001"), "the close call's link went by SMS");
+    smsc.assert_no_violations();
 }

@@ -538,3 +538,38 @@ async fn a_lost_handshake_flight_is_retransmitted() {
     assert_eq!(c.dropped_incoming, 1, "the gateway's first ServerHello flight was dropped");
     assert!(a.received_video > 0 && c.received_video > 0, "media flows both ways after the recovery");
 }
+
+/// With the call's pointer function off (admins' features), the gateway
+/// relays nothing on the `collab` channel, whatever a page sends; a call
+/// created with it on relays as usual.
+#[tokio::test]
+async fn the_pointer_is_not_relayed_when_it_is_switched_off() {
+    let (p, desk) = desk().await;
+    let admin = p.admin_token().await;
+    let mut features = p.api().get("/api/settings/features", Some(&admin)).await.unwrap().body;
+    features["pointer"] = serde_json::json!(false);
+    assert_eq!(p.api().put("/api/settings/features", Some(&admin), &features).await.unwrap().status, 200);
+    let (_, a, c) = collab_call(&desk).await;
+    for i in 0..10 {
+        a.send_collab(pointer_move(i));
+        c.send_collab(pointer_move(i));
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while data_metric(&p, "agent_to_client", "switched_off").await < 10
+        || data_metric(&p, "client_to_agent", "switched_off").await < 10
+    {
+        assert!(tokio::time::Instant::now() < deadline, "the messages were never counted");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!((a.stats().collab_received, c.stats().collab_received), (0, 0));
+    a.leave().await;
+    c.leave().await;
+
+    features["pointer"] = serde_json::json!(true);
+    assert_eq!(p.api().put("/api/settings/features", Some(&admin), &features).await.unwrap().status, 200);
+    let (_, a, c) = collab_call(&desk).await;
+    a.send_collab(pointer_move(1));
+    received_collab(&c, 1, "the client").await;
+    a.leave().await;
+    c.leave().await;
+}

@@ -22,8 +22,10 @@ async fn desk() -> Desk {
     let p = Platform::start(&[]).await;
     let admin = p.admin_token().await;
     let agent_id = p.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
-    p.create_user(&admin, "agent2", "agent-pass-2", "agent").await;
-    p.create_user(&admin, "super1", "super-pass-1", "supervisor").await;
+    let agent2_id = p.create_user(&admin, "agent2", "agent-pass-2", "agent").await;
+    let super_id = p.create_user(&admin, "super1", "super-pass-1", "supervisor").await;
+    // The supervisor oversees both agents' team.
+    p.api().team(&admin, "Desk", &[&agent_id, &agent2_id], &[&super_id]).await;
     let agent = p.api().tokens("agent1", "agent-pass-1").await.0;
     let other_agent = p.api().tokens("agent2", "agent-pass-2").await.0;
     let supervisor = p.api().tokens("super1", "super-pass-1").await.0;

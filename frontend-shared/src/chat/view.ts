@@ -29,6 +29,8 @@ export interface ChatViewOptions {
   toggleIn: "head" | "elsewhere";
   /** Called when the panel opens or closes. */
   onOpenChange?: (open: boolean) => void;
+  /** Files can be attached (default true); false: no attach button, no `file-input`. */
+  files?: boolean;
 }
 
 interface Row {
@@ -53,8 +55,9 @@ export class ChatView {
   private readonly uploads: UploadList;
   private readonly input: HTMLTextAreaElement;
   private readonly send: HTMLButtonElement;
-  private readonly attach: HTMLButtonElement;
-  private readonly fileInput: HTMLInputElement;
+  /** The file button and input (null when files are switched off). */
+  private readonly attach: HTMLButtonElement | null;
+  private readonly fileInput: HTMLInputElement | null;
   private readonly counter: HTMLElement;
   private readonly error: HTMLElement;
   private readonly state: HTMLElement;
@@ -100,23 +103,30 @@ export class ChatView {
     });
     this.counter = el("span", { class: "chat-counter muted", testid: "chat-counter", attrs: { "aria-live": "polite" }, hidden: true });
     this.send = el("button", { class: "btn btn-primary chat-send", testid: "chat-send", text: t("chat.send"), attrs: { type: "submit" } });
-    this.fileInput = el("input", {
-      class: "chat-file-input",
-      testid: "file-input",
-      attrs: { type: "file", multiple: true, tabindex: "-1", "aria-hidden": "true" },
-      hidden: true,
-    });
-    this.attach = el("button", {
-      class: "btn chat-attach",
-      testid: "chat-attach",
-      attrs: { type: "button", "aria-label": t("chat.attach"), title: t("chat.attach") },
-    }, [paperclip()]);
-    this.attach.addEventListener("click", () => this.fileInput.click());
-    this.fileInput.addEventListener("change", () => {
-      const files = [...(this.fileInput.files ?? [])];
-      this.fileInput.value = "";
-      if (files.length) this.ctl.sendFiles(files);
-    });
+    if (opts.files !== false) {
+      const fileInput = el("input", {
+        class: "chat-file-input",
+        testid: "file-input",
+        attrs: { type: "file", multiple: true, tabindex: "-1", "aria-hidden": "true" },
+        hidden: true,
+      });
+      const attach = el("button", {
+        class: "btn chat-attach",
+        testid: "chat-attach",
+        attrs: { type: "button", "aria-label": t("chat.attach"), title: t("chat.attach") },
+      }, [paperclip()]);
+      attach.addEventListener("click", () => fileInput.click());
+      fileInput.addEventListener("change", () => {
+        const files = [...(fileInput.files ?? [])];
+        fileInput.value = "";
+        if (files.length) this.ctl.sendFiles(files);
+      });
+      this.fileInput = fileInput;
+      this.attach = attach;
+    } else {
+      this.fileInput = null;
+      this.attach = null;
+    }
 
     const composer = el("form", { class: "chat-composer", attrs: { novalidate: true } }, [
       this.attach,
@@ -271,8 +281,8 @@ export class ChatView {
     const ended = !this.ctl.canSend;
     this.input.disabled = ended;
     this.send.disabled = ended;
-    this.attach.disabled = ended;
-    this.fileInput.disabled = ended;
+    if (this.attach) this.attach.disabled = ended;
+    if (this.fileInput) this.fileInput.disabled = ended;
     const text = ended ? t("chat.readOnly") : this.ctl.isConnected ? null : t("chat.offline");
     setText(this.state, text ?? "");
     show(this.state, text !== null);

@@ -4,6 +4,7 @@
 pub mod bootstrap;
 pub mod config;
 mod handlers;
+mod lookup;
 pub mod password;
 mod state;
 pub mod store;
@@ -48,6 +49,7 @@ impl Auth {
         let keys = store::keys::load_or_create(&rt.db).await.map_err(|e| other(&e))?;
         let state = AuthState {
             users: store::users::Users::open(&rt.db).await?,
+            teams: store::teams::Teams::open(&rt.db).await?,
             sessions: store::sessions::Sessions::open(&rt.db).await?,
             throttle: store::throttle::Throttle::open(&rt.db, &cfg.throttle).await?,
             revocations: store::revocations::Revocations::open(&rt.db, cfg.access_ttl_secs).await?,
@@ -98,7 +100,18 @@ impl Auth {
                 async move { s.issue(&req.body).map_err(|e| RemoteError::new(e.code.as_str(), e.message)) }
             })
             .await?;
-        Ok((Arc::new(Self { state, tasks: vec![keys_task, revocations_task, issue_task] }), first_admin))
+        let s = state.clone();
+        let users_task = rt
+            .bus
+            .serve(GROUP, &topics::auth::get_user(), move |req| {
+                let s = s.clone();
+                async move { lookup::get_user(&s, &req.body).await }
+            })
+            .await?;
+        Ok((
+            Arc::new(Self { state, tasks: vec![keys_task, revocations_task, issue_task, users_task] }),
+            first_admin,
+        ))
     }
 }
 
@@ -113,7 +126,11 @@ impl Service for Auth {
             .service(handlers::users_list::list_users)
             .service(handlers::users_create::create_user)
             .service(handlers::users_get::get_user)
-            .service(handlers::users_update::update_user);
+            .service(handlers::users_update::update_user)
+            .service(handlers::teams::list_teams)
+            .service(handlers::teams::create_team)
+            .service(handlers::teams::update_team)
+            .service(handlers::teams::delete_team);
     }
 
     fn shutdown(&self) -> BoxFuture<'_, ()> {

@@ -49,6 +49,7 @@ impl AuthMetrics {
 }
 
 pub struct AuthState {
+    pub teams: crate::store::teams::Teams,
     pub users: Users,
     pub sessions: Sessions,
     pub throttle: Throttle,
@@ -92,7 +93,7 @@ impl AuthState {
                 exp: expires_at.timestamp(),
                 jti,
             })?,
-            TokenGrant::Room { interaction_id, role, video_mode, max_quality, record } => {
+            TokenGrant::Room { interaction_id, role, video_mode, max_quality, record, pointer } => {
                 self.sign(&RoomClaims {
                     iss: TOKEN_ISSUER.into(),
                     aud: TOKEN_AUDIENCE.into(),
@@ -102,6 +103,7 @@ impl AuthState {
                     video_mode: *video_mode,
                     max_quality: *max_quality,
                     record: *record,
+                    pointer: *pointer,
                     iat: now.timestamp(),
                     exp: expires_at.timestamp(),
                     jti,
@@ -171,6 +173,7 @@ impl AuthState {
             RevocationReason::Disabled => "disabled",
             RevocationReason::RoleChanged => "role_changed",
             RevocationReason::PasswordChanged => "password_changed",
+            RevocationReason::TeamsChanged => "teams_changed",
         };
         self.metrics.revocations.with_label_values(&[label]).inc();
         Ok(())

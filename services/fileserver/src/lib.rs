@@ -1,7 +1,7 @@
 //! vc-fileserver: the files of interactions (chat files, screenshots,
-//! later recordings) on disk, their metadata in MongoDB, a storage quota,
-//! and thumbnails of images. Uploads and downloads stream: no file is ever
-//! held in memory. See `docs/files.md`.
+//! recordings) on disk, their metadata in MongoDB, a storage quota,
+//! thumbnails of images, and retention (a scheduled cleanup). Uploads and
+//! downloads stream: no file is ever held in memory. See `docs/files.md`.
 
 pub mod access;
 pub mod config;
@@ -9,6 +9,7 @@ pub mod geotag;
 mod handlers;
 pub mod names;
 pub mod quota;
+pub mod retention;
 pub mod sniff;
 mod state;
 pub mod storage;
@@ -63,6 +64,7 @@ impl Fileserver {
         let swept = storage.sweep_temp().map_err(|e| other(&format!("cleaning {}: {e}", root.display())))?;
         let files = store::Files::open(&rt.db).await?;
         let usage = quota::Usage::open(&rt.db, cfg.quota_bytes).await?;
+        let retention = retention::RetentionStore::open(&rt.db).await?;
         // No upload of ours is under way: the count is exactly the stored files.
         let stored = files.total_size().await?;
         usage.reset(stored).await?;
@@ -84,6 +86,7 @@ impl Fileserver {
                 max_pixels: cfg.thumbnail_max_pixels,
             },
             thumbs: Semaphore::new(1),
+            retention: retention::Retention::new(retention),
         });
 
         let s = state.clone();
@@ -106,7 +109,8 @@ impl Fileserver {
             temporary_files_removed = swept,
             "file storage ready"
         );
-        Ok(Arc::new(Self { state, tasks: vec![serve, sweeper] }))
+        let cleanup = tokio::spawn(retention::job::scheduler(state.clone().into_inner()));
+        Ok(Arc::new(Self { state, tasks: vec![serve, sweeper, cleanup] }))
     }
 }
 
@@ -152,7 +156,12 @@ impl Service for Fileserver {
             .service(handlers::list::list_files)
             .service(handlers::download::download_file)
             .service(handlers::download::head_file)
-            .service(handlers::thumbnail::thumbnail);
+            .service(handlers::thumbnail::thumbnail)
+            .service(handlers::storage_usage::storage_usage)
+            .service(handlers::storage_retention_get::get_retention)
+            .service(handlers::storage_retention_put::put_retention)
+            .service(handlers::storage_cleanup::cleanup)
+            .service(handlers::storage_cleanup_log::cleanup_log);
     }
 
     fn shutdown(&self) -> BoxFuture<'_, ()> {

@@ -7,10 +7,12 @@ use prometheus::{IntCounter, IntCounterVec, IntGauge, Opts};
 use tokio::sync::Semaphore;
 use vc_protocol::FileId;
 use vc_protocol::files::FileKind;
+use vc_protocol::storage::StorageClass;
 use vc_runtime::{ApiError, Bus, Metrics};
 
 use crate::access::AccessCache;
 use crate::quota::Usage;
+use crate::retention::Retention;
 use crate::storage::{Storage, ThumbFormat};
 use crate::store::{FileDoc, Files};
 use crate::thumbnail::{self, ThumbLimits};
@@ -27,6 +29,8 @@ pub struct FilesMetrics {
     pub downloads: IntCounterVec,
     /// Thumbnails by outcome: `made`, `failed`.
     pub thumbnails: IntCounterVec,
+    /// Files the cleanup deleted, by storage class.
+    pub deleted: IntCounterVec,
 }
 
 /// Upload outcomes, as metric labels.
@@ -59,12 +63,17 @@ impl FilesMetrics {
             Opts::new("files_thumbnails_total", "Thumbnails by outcome (made, failed)"),
             &["outcome"],
         )?;
+        let deleted = IntCounterVec::new(
+            Opts::new("files_deleted_total", "Files deleted by the retention cleanup, by storage class"),
+            &["class"],
+        )?;
         let r = metrics.registry();
         r.register(Box::new(uploaded_bytes.clone()))?;
         r.register(Box::new(uploads.clone()))?;
         r.register(Box::new(stored_bytes.clone()))?;
         r.register(Box::new(downloads.clone()))?;
         r.register(Box::new(thumbnails.clone()))?;
+        r.register(Box::new(deleted.clone()))?;
         for o in outcome::ALL {
             uploads.with_label_values(&[o]);
         }
@@ -74,7 +83,10 @@ impl FilesMetrics {
         for o in ["made", "failed"] {
             thumbnails.with_label_values(&[o]);
         }
-        Ok(Self { uploaded_bytes, uploads, stored_bytes, downloads, thumbnails })
+        for c in StorageClass::ALL {
+            deleted.with_label_values(&[c.as_str()]);
+        }
+        Ok(Self { uploaded_bytes, uploads, stored_bytes, downloads, thumbnails, deleted })
     }
 }
 
@@ -95,6 +107,8 @@ pub struct FilesState {
     /// Thumbnails are made one at a time: decoding a large picture takes
     /// memory and a core.
     pub thumbs: Semaphore,
+    /// Retention settings, the cleanup's log and its scheduler's wake-up.
+    pub retention: Retention,
 }
 
 impl FilesState {

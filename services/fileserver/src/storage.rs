@@ -96,13 +96,14 @@ impl Storage {
         Ok(())
     }
 
-    /// Removes a stored file and its thumbnails (blocking).
+    /// Removes a stored file and its thumbnails (blocking). The thumbnails
+    /// go first: if this stops half-way the file is still there, so the
+    /// orphan sweep (which finds files) sees it and tries again.
     pub fn remove(&self, id: FileId) -> io::Result<()> {
-        remove_if_there(&self.path_of(id))?;
         for f in ThumbFormat::ALL {
             remove_if_there(&self.thumb_path(id, f))?;
         }
-        Ok(())
+        remove_if_there(&self.path_of(id))
     }
 
     /// Removes every temporary file (start-up: no upload of this process is
@@ -119,11 +120,12 @@ impl Storage {
         Ok(removed)
     }
 
-    /// Ids of stored files (not thumbnails) last changed before `older_than`
-    /// ago, for checking against the metadata (blocking).
+    /// Ids of stored files last changed before `older_than` ago, for
+    /// checking against the metadata (blocking). A thumbnail counts for its
+    /// file's id, so one left behind by a file that is gone is found too.
     pub fn stored_before(&self, older_than: Duration) -> io::Result<Vec<FileId>> {
         let cutoff = SystemTime::now().checked_sub(older_than).unwrap_or(SystemTime::UNIX_EPOCH);
-        let mut out = Vec::new();
+        let (mut out, mut seen) = (Vec::new(), std::collections::HashSet::new());
         for level1 in dirs_in(&self.root)? {
             if level1.file_name().is_some_and(|n| n == TMP_DIR) {
                 continue;
@@ -131,11 +133,10 @@ impl Storage {
             for level2 in dirs_in(&level1)? {
                 for entry in std::fs::read_dir(&level2)? {
                     let entry = entry?;
-                    let Some(id) = entry.file_name().to_str().and_then(|n| n.parse::<FileId>().ok()) else {
-                        continue;
-                    };
+                    let name = entry.file_name();
+                    let Some(id) = name.to_str().and_then(file_id_of) else { continue };
                     let meta = entry.metadata()?;
-                    if meta.is_file() && meta.modified().is_ok_and(|m| m <= cutoff) {
+                    if meta.is_file() && meta.modified().is_ok_and(|m| m <= cutoff) && seen.insert(id) {
                         out.push(id);
                     }
                 }
@@ -143,6 +144,16 @@ impl Storage {
         }
         Ok(out)
     }
+}
+
+/// The file id a name under the root stands for: the file itself, or one
+/// of its thumbnails.
+fn file_id_of(name: &str) -> Option<FileId> {
+    let id = ThumbFormat::ALL
+        .iter()
+        .find_map(|f| name.strip_suffix(f.extension()).and_then(|n| n.strip_suffix('.')))
+        .unwrap_or(name);
+    id.parse().ok()
 }
 
 fn dirs_in(dir: &Path) -> io::Result<Vec<PathBuf>> {
@@ -239,10 +250,29 @@ mod tests {
         assert_eq!(s.stored_before(Duration::ZERO).unwrap(), vec![id]);
         assert!(s.stored_before(Duration::from_secs(3600)).unwrap().is_empty(), "too young to be an orphan");
         std::fs::write(s.thumb_path(id, ThumbFormat::Jpeg), b"t").unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(s.stored_before(Duration::ZERO).unwrap(), vec![id], "one id for a file and its thumbnail");
         s.remove(id).unwrap();
         assert!(!s.path_of(id).exists());
         assert!(!s.thumb_path(id, ThumbFormat::Jpeg).exists());
         s.remove(id).unwrap();
+    }
+
+    #[test]
+    fn a_thumbnail_left_without_its_file_is_found_by_the_sweep() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Storage::open(dir.path()).unwrap();
+        let id = FileId::new();
+        std::fs::create_dir_all(s.dir_of(id)).unwrap();
+        std::fs::write(s.thumb_path(id, ThumbFormat::Png), b"t").unwrap();
+        std::fs::write(s.dir_of(id).join("not-an-id.thumb.png"), b"x").unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(s.stored_before(Duration::ZERO).unwrap(), vec![id]);
+        s.remove(id).unwrap();
+        assert!(!s.thumb_path(id, ThumbFormat::Png).exists());
+        assert_eq!(file_id_of(&format!("{id}.thumb.jpg")), Some(id));
+        assert_eq!(file_id_of(&id.to_string()), Some(id));
+        assert_eq!(file_id_of(&format!("{id}thumb.jpg")), None);
     }
 
     #[test]

@@ -115,19 +115,72 @@ impl Files {
         Ok(())
     }
 
+    /// Files and bytes per kind, from one aggregation (documents written
+    /// before kinds existed have none: they are chat files).
+    pub async fn usage_by_kind(&self) -> Result<Vec<(FileKind, u64, u64)>, DbError> {
+        let raw = self.coll.clone_with_type::<Document>();
+        let mut cursor = raw
+            .aggregate(vec![
+                doc! {"$group": {"_id": "$kind", "files": {"$sum": 1}, "bytes": {"$sum": "$size"}}},
+            ])
+            .await?;
+        let mut out = Vec::new();
+        while let Some(d) = cursor.try_next().await? {
+            let kind = match d.get("_id") {
+                None | Some(bson::Bson::Null) => FileKind::Chat,
+                Some(k) => match bson::from_bson::<FileKind>(k.clone()) {
+                    Ok(kind) => kind,
+                    Err(_) => {
+                        tracing::warn!(kind = %k, "files of an unknown kind are not counted");
+                        continue;
+                    }
+                },
+            };
+            out.push((kind, number(d.get("files")), number(d.get("bytes"))));
+        }
+        Ok(out)
+    }
+
+    /// Up to `limit` files of `kinds` stored before `before`, in id order,
+    /// after `after` (paging by id: nothing is skipped or repeated while
+    /// earlier pages are deleted).
+    pub async fn stored_before(
+        &self,
+        kinds: &[FileKind],
+        before: DateTime<Utc>,
+        after: Option<FileId>,
+        limit: i64,
+    ) -> Result<Vec<FileDoc>, DbError> {
+        let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        let mut of_kind = vec![doc! {"kind": {"$in": names}}];
+        if kinds.contains(&FileKind::Chat) {
+            of_kind.push(doc! {"kind": {"$exists": false}});
+        }
+        let mut filter = vec![doc! {"created_at": {"$lt": to_bson(before)}}, doc! {"$or": of_kind}];
+        if let Some(after) = after {
+            filter.push(doc! {"_id": {"$gt": after.to_string()}});
+        }
+        let cursor = self.coll.find(doc! {"$and": filter}).sort(doc! {"_id": 1}).limit(limit).await?;
+        Ok(cursor.try_collect().await?)
+    }
+
+    /// Deletes a file's document if it was stored before `before`; whether
+    /// this call deleted it (`false`: already gone, e.g. another run took it).
+    pub async fn remove_stored_before(&self, id: FileId, before: DateTime<Utc>) -> Result<bool, DbError> {
+        let r = self
+            .coll
+            .delete_one(doc! {"_id": id.to_string(), "created_at": {"$lt": to_bson(before)}})
+            .await?;
+        Ok(r.deleted_count == 1)
+    }
+
     /// Bytes of every stored file.
     pub async fn total_size(&self) -> Result<u64, DbError> {
         let raw = self.coll.clone_with_type::<Document>();
         let mut cursor =
             raw.aggregate(vec![doc! {"$group": {"_id": null, "total": {"$sum": "$size"}}}]).await?;
         let Some(d) = cursor.try_next().await? else { return Ok(0) };
-        let total = match d.get("total") {
-            Some(bson::Bson::Int64(n)) => *n,
-            Some(bson::Bson::Int32(n)) => i64::from(*n),
-            Some(bson::Bson::Double(n)) => *n as i64,
-            _ => 0,
-        };
-        Ok(total.max(0) as u64)
+        Ok(number(d.get("total")))
     }
 
     /// Which of `ids` have metadata.
@@ -145,4 +198,15 @@ impl Files {
         }
         Ok(found)
     }
+}
+
+/// A count or sum from an aggregation (the server picks the integer width).
+fn number(v: Option<&bson::Bson>) -> u64 {
+    let n = match v {
+        Some(bson::Bson::Int64(n)) => *n,
+        Some(bson::Bson::Int32(n)) => i64::from(*n),
+        Some(bson::Bson::Double(n)) => *n as i64,
+        _ => 0,
+    };
+    n.max(0) as u64
 }

@@ -115,6 +115,7 @@ impl Media {
                             video_mode: r.video_mode,
                             max_quality: r.max_quality,
                             record: r.record,
+                            pointer: r.pointer,
                             reply,
                         })
                         .map_err(unavailable)?;

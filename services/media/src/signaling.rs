@@ -97,6 +97,7 @@ async fn run(
         video_mode: claims.video_mode,
         max_quality: claims.max_quality,
         record: claims.record,
+        pointer: claims.pointer,
         out: out_tx,
         reply,
     };

@@ -51,7 +51,7 @@ pub async fn handle(ctx: &Ctx, tg: &Telegram, update: &Update) -> Result<(), Str
     };
     let text = template::render(
         template::pick(&ctx.cfg.templates.telegram_welcome, lang),
-        &Vars { company: "", link: "", agent: "", client: None },
+        &Vars { company: "", link: "", agent: "", client: None, time: "", reason: "" },
     );
     if let Err(e) = tg.say(chat_id, &text).await {
         tracing::debug!(error = %e, "welcome not sent");

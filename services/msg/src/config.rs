@@ -228,7 +228,9 @@ impl WebhookSettings {
 }
 
 /// `[msg.templates]`: the messages, per channel and language. Placeholders:
-/// `{company}`, `{link}`, `{agent}`, `{client}` (empty when unknown).
+/// `{company}`, `{link}`, `{agent}`, `{client}` (empty when unknown); in
+/// the `*_scheduled` and `*_cancelled` ones also `{time}`, a booked call's
+/// time in the client's time zone; in `cancel_reason`, `{reason}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Templates {
@@ -244,6 +246,18 @@ pub struct Templates {
     pub email_text: Localized,
     /// The caption of the e-mail's button.
     pub email_button: Localized,
+    /// The link of a call booked for `{time}`.
+    pub sms_scheduled: Localized,
+    pub telegram_scheduled: Localized,
+    pub email_subject_scheduled: Localized,
+    pub email_text_scheduled: Localized,
+    /// A booked call was cancelled (no link, no button).
+    pub sms_cancelled: Localized,
+    pub telegram_cancelled: Localized,
+    pub email_subject_cancelled: Localized,
+    pub email_text_cancelled: Localized,
+    /// Added to a cancellation when staff gave a reason.
+    pub cancel_reason: Localized,
 }
 
 impl Default for Templates {
@@ -272,6 +286,33 @@ impl Default for Templates {
                 "Hello {client},\n\n{agent} from {company} invites you to a video call. Open the link in your phone's or computer's browser; there is nothing to install:\n\n{link}\n\nIf you did not expect this message, simply delete it.",
             ),
             email_button: l("Присоединиться к звонку", "Join the call"),
+            sms_scheduled: l(
+                "{company}: видеозвонок с оператором {time}. Ссылка: {link}",
+                "{company}: video call with our agent on {time}. Link: {link}",
+            ),
+            telegram_scheduled: l(
+                "Здравствуйте! {company}: ваш видеозвонок с оператором {agent} назначен на {time}. В это время откройте ссылку: {link}",
+                "Hello! {company}: your video call with {agent} is booked for {time}. At that time, open the link: {link}",
+            ),
+            email_subject_scheduled: l("{company}: видеозвонок {time}", "{company}: your video call on {time}"),
+            email_text_scheduled: l(
+                "Здравствуйте, {client}!\n\nОператор {agent} ({company}) ждёт вас на видеозвонке {time}. В это время откройте ссылку в браузере телефона или компьютера, устанавливать ничего не нужно:\n\n{link}\n\nЕсли вы не ждали этого письма, просто удалите его.",
+                "Hello {client},\n\n{agent} from {company} will meet you in a video call on {time}. At that time, open the link in your phone's or computer's browser; there is nothing to install:\n\n{link}\n\nIf you did not expect this message, simply delete it.",
+            ),
+            sms_cancelled: l("{company}: видеозвонок {time} отменён.", "{company}: the video call on {time} is cancelled."),
+            telegram_cancelled: l(
+                "Здравствуйте! {company}: видеозвонок с оператором {agent} {time} отменён.",
+                "Hello! {company}: your video call with {agent} on {time} is cancelled.",
+            ),
+            email_subject_cancelled: l(
+                "{company}: видеозвонок {time} отменён",
+                "{company}: your video call on {time} is cancelled",
+            ),
+            email_text_cancelled: l(
+                "Здравствуйте, {client}!\n\nВидеозвонок с оператором {agent} ({company}) {time} отменён. Ссылка на него больше не работает.",
+                "Hello {client},\n\nYour video call with {agent} from {company} on {time} is cancelled. Its link no longer works.",
+            ),
+            cancel_reason: l("Причина: {reason}", "Reason: {reason}"),
         }
     }
 }

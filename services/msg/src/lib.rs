@@ -6,6 +6,7 @@
 
 mod bot;
 pub mod config;
+mod message;
 pub mod providers;
 mod store;
 pub mod template;
@@ -138,6 +139,7 @@ async fn create(ctx: &Ctx, req: CreateDelivery) -> Result<DeliveryCreated, Remot
         agent_name: req.agent_name,
         client_name: req.client_name,
         contact: req.contact,
+        kind: req.kind,
         status: DeliveryStatus::Queued,
         provider_id: None,
         reason: None,

@@ -12,7 +12,8 @@ use mongodb::{Collection, IndexModel};
 use serde::{Deserialize, Serialize};
 use vc_protocol::InteractionId;
 use vc_protocol::msg::{
-    Channel, ClientContact, Delivery, DeliveryAttempt, DeliveryId, DeliveryStatus, FailureReason, Language,
+    Channel, ClientContact, Delivery, DeliveryAttempt, DeliveryId, DeliveryKind, DeliveryStatus, FailureReason,
+    Language,
 };
 use vc_runtime::Db;
 use vc_runtime::db::DbError;
@@ -75,6 +76,9 @@ pub struct DeliveryDoc {
     pub agent_name: String,
     pub client_name: Option<String>,
     pub contact: ClientContact,
+    /// What the message says (the link now, a booked call's link, a cancellation).
+    #[serde(default)]
+    pub kind: DeliveryKind,
     pub status: DeliveryStatus,
     pub provider_id: Option<String>,
     pub reason: Option<FailureReason>,

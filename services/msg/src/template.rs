@@ -1,7 +1,10 @@
 //! Filling the configured templates: `{company}`, `{link}`, `{agent}`,
-//! `{client}`. Plain text in, plain text out; the e-mail's HTML part is
+//! `{client}`, `{time}` (a booked call's time in the client's time zone),
+//! `{reason}`. Plain text in, plain text out; the e-mail's HTML part is
 //! built from the same text with every piece escaped.
 
+use chrono::{DateTime, Datelike, Offset, Timelike, Utc};
+use chrono_tz::{OffsetName, Tz};
 use vc_protocol::join::Localized;
 use vc_protocol::msg::Language;
 
@@ -12,6 +15,10 @@ pub struct Vars<'a> {
     pub link: &'a str,
     pub agent: &'a str,
     pub client: Option<&'a str>,
+    /// A booked call's time, written for the client ([`call_time`]).
+    pub time: &'a str,
+    /// Why a booked call was cancelled.
+    pub reason: &'a str,
 }
 
 pub fn pick(t: &Localized, lang: Language) -> &str {
@@ -32,7 +39,7 @@ pub fn render(template: &str, v: &Vars<'_>) -> String {
     while let Some(open) = rest.find('{') {
         let (before, from_brace) = rest.split_at(open);
         out.push_str(before);
-        let value = ["company", "link", "agent", "client"].into_iter().find_map(|name| {
+        let value = ["company", "link", "agent", "client", "time", "reason"].into_iter().find_map(|name| {
             let tag = format!("{{{name}}}");
             from_brace.starts_with(&tag).then_some((name, tag.len()))
         });
@@ -42,6 +49,8 @@ pub fn render(template: &str, v: &Vars<'_>) -> String {
                     "company" => out.push_str(v.company),
                     "link" => out.push_str(v.link),
                     "agent" => out.push_str(v.agent),
+                    "time" => out.push_str(v.time),
+                    "reason" => out.push_str(v.reason),
                     _ => match client {
                         Some(c) => out.push_str(c),
                         None => {
@@ -87,14 +96,55 @@ pub fn safe_color(c: &str) -> &str {
     if matches!(hex.len(), 3 | 6) && hex.chars().all(|ch| ch.is_ascii_hexdigit()) { c } else { "#1f6feb" }
 }
 
+const MONTHS_RU: [&str; 12] = [
+    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября",
+    "декабря",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+];
+
+/// A booked call's time as the client reads it, in its IANA `zone` and
+/// language: "5 декабря в 15:30 (MSK)", "5 December at 15:30 (MSK)"; the
+/// year only when it is not this year; a zone without a letter
+/// abbreviation as "UTC+5" (an unknown zone is written in UTC).
+pub fn call_time(at: DateTime<Utc>, zone: &str, lang: Language, now: DateTime<Utc>) -> String {
+    let tz: Tz = zone.parse().unwrap_or(Tz::UTC);
+    let local = at.with_timezone(&tz);
+    let label = match local.offset().abbreviation() {
+        Some(a) if a.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) => a.to_owned(),
+        _ => {
+            let secs = local.offset().fix().local_minus_utc();
+            let sign = if secs < 0 { '-' } else { '+' };
+            let (h, m) = (secs.abs() / 3600, secs.abs() % 3600 / 60);
+            if m == 0 { format!("UTC{sign}{h}") } else { format!("UTC{sign}{h}:{m:02}") }
+        }
+    };
+    let month = local.month0() as usize;
+    let year = (local.year() != now.with_timezone(&tz).year()).then_some(local.year());
+    let clock = format!("{}:{:02}", local.hour(), local.minute());
+    match lang {
+        Language::Ru => {
+            let year = year.map(|y| format!(" {y} г.")).unwrap_or_default();
+            format!("{} {}{year} в {clock} ({label})", local.day(), MONTHS_RU[month])
+        }
+        Language::En => {
+            let year = year.map(|y| format!(" {y}")).unwrap_or_default();
+            format!("{} {}{year} at {clock} ({label})", local.day(), MONTHS_EN[month])
+        }
+    }
+}
+
 /// The e-mail's HTML part: the company's name as a header in its colour,
-/// the text (paragraphs; the link made clickable), and a button.
+/// the text (paragraphs; the link made clickable), and a button to `link`
+/// (none when `button` is `None`).
 pub fn email_html(
     text: &str,
     link: &str,
     company: &str,
     color: &str,
-    button: &str,
+    button: Option<&str>,
     lang: Language,
 ) -> String {
     let color = safe_color(color);
@@ -105,7 +155,8 @@ pub fn email_html(
         .filter(|p| !p.is_empty())
         .map(|p| {
             let escaped = escape_html(p).replace('\n', "<br>");
-            let body = escaped.replace(&escape_html(link), &link_html);
+            let body =
+                if link.is_empty() { escaped } else { escaped.replace(&escape_html(link), &link_html) };
             format!(r#"<p style="margin:0 0 16px;line-height:1.5">{body}</p>"#)
         })
         .collect();
@@ -113,6 +164,16 @@ pub fn email_html(
         Language::Ru => "ru",
         Language::En => "en",
     };
+    let button = button
+        .map(|b| {
+            format!(
+                r#"<p style="margin:24px 0 8px;text-align:center"><a href="{href}" style="display:inline-block;background:{color};color:#ffffff;text-decoration:none;padding:12px 24px;border-radius:6px;font-weight:bold">{b}</a></p>
+"#,
+                href = escape_html(link),
+                b = escape_html(b),
+            )
+        })
+        .unwrap_or_default();
     format!(
         r#"<!DOCTYPE html>
 <html lang="{lang}">
@@ -122,16 +183,13 @@ pub fn email_html(
 <table role="presentation" width="100%" cellspacing="0" cellpadding="0" style="max-width:560px;background:#ffffff;border-radius:8px;font-family:Arial,Helvetica,sans-serif;font-size:16px;color:#1f2328">
 <tr><td style="background:{color};color:#ffffff;padding:16px 24px;border-radius:8px 8px 0 0;font-size:20px;font-weight:bold">{company}</td></tr>
 <tr><td style="padding:24px">
-{paragraphs}<p style="margin:24px 0 8px;text-align:center"><a href="{href}" style="display:inline-block;background:{color};color:#ffffff;text-decoration:none;padding:12px 24px;border-radius:6px;font-weight:bold">{button}</a></p>
-</td></tr>
+{paragraphs}{button}</td></tr>
 </table>
 </td></tr></table>
 </body>
 </html>
 "#,
         company = escape_html(company),
-        href = escape_html(link),
-        button = escape_html(button),
     )
 }
 
@@ -140,7 +198,7 @@ mod tests {
     use super::*;
 
     fn vars(client: Option<&'static str>) -> Vars<'static> {
-        Vars { company: "Acme", link: "https://va.example/s/AbC23456XyZ9", agent: "Ann", client }
+        Vars { company: "Acme", link: "https://va.example/s/AbC23456XyZ9", agent: "Ann", client, time: "", reason: "" }
     }
 
     #[test]
@@ -158,14 +216,47 @@ mod tests {
 
     #[test]
     fn user_text_cannot_inject_placeholders_or_html() {
-        let v = Vars { company: "Acme", link: "https://x/s/1", agent: "Ann", client: Some("{link}<b>") };
+        let v = Vars {
+            company: "Acme",
+            link: "https://x/s/1",
+            agent: "Ann",
+            client: Some("{link}<b>"),
+            time: "",
+            reason: "",
+        };
         let text = render("Hi {client} {link}", &v);
         assert_eq!(text, "Hi {link}<b> https://x/s/1");
-        let html = email_html(&text, v.link, "A&B <Co>", "red;background:url(x)", "Join", Language::En);
+        let html = email_html(&text, v.link, "A&B <Co>", "red;background:url(x)", Some("Join"), Language::En);
         assert!(html.contains("{link}&lt;b&gt;"), "{html}");
         assert!(html.contains("A&amp;B &lt;Co&gt;"));
         assert!(!html.contains("<b>"));
         assert!(!html.contains("url(x)"), "only plain hex colours reach the style attribute");
         assert!(html.contains(r#"<a href="https://x/s/1""#));
+    }
+
+    #[test]
+    fn a_booked_time_is_written_in_the_clients_zone_and_language() {
+        let now: DateTime<Utc> = "2026-12-01T08:00:00Z".parse().unwrap();
+        let at: DateTime<Utc> = "2026-12-05T12:30:00Z".parse().unwrap();
+        assert_eq!(call_time(at, "Europe/Moscow", Language::Ru, now), "5 декабря в 15:30 (MSK)");
+        assert_eq!(call_time(at, "Europe/Moscow", Language::En, now), "5 December at 15:30 (MSK)");
+        assert_eq!(call_time(at, "Asia/Yekaterinburg", Language::Ru, now), "5 декабря в 17:30 (UTC+5)");
+        assert_eq!(call_time(at, "Asia/Kolkata", Language::En, now), "5 December at 18:00 (IST)");
+        assert_eq!(call_time(at, "UTC", Language::En, now), "5 December at 12:30 (UTC)");
+        assert_eq!(call_time(at, "Nowhere/Land", Language::En, now), "5 December at 12:30 (UTC)");
+        let next_year: DateTime<Utc> = "2027-01-10T06:05:00Z".parse().unwrap();
+        assert_eq!(call_time(next_year, "Europe/Moscow", Language::Ru, now), "10 января 2027 г. в 9:05 (MSK)");
+        // Late on the 31st in UTC is already the next year in Moscow.
+        let eve: DateTime<Utc> = "2026-12-31T22:00:00Z".parse().unwrap();
+        assert_eq!(call_time(eve, "Europe/Moscow", Language::En, now), "1 January 2027 at 1:00 (MSK)");
+    }
+
+    #[test]
+    fn time_and_reason_are_placeholders_too() {
+        let v = Vars { time: "5 декабря в 15:30 (MSK)", reason: "<agent ill>", ..vars(None) };
+        assert_eq!(render("{company}: {time}. {reason}", &v), "Acme: 5 декабря в 15:30 (MSK). <agent ill>");
+        let html = email_html("Cancelled: {x} <agent ill>", "", "Acme", "#123456", None, Language::En);
+        assert!(!html.contains("<a href"), "no button without a link: {html}");
+        assert!(html.contains("&lt;agent ill&gt;"));
     }
 }

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tokio::sync::Semaphore;
-use vc_protocol::msg::{Channel, DeliveryAttempt, DeliveryStatus, DeliveryStatusChanged, FailureReason};
+use vc_protocol::msg::{
+    Channel, DeliveryAttempt, DeliveryKind, DeliveryStatus, DeliveryStatusChanged, FailureReason,
+};
 use vc_protocol::topics;
 
 use crate::Ctx;
@@ -17,7 +19,7 @@ use crate::providers::email::Mail;
 use crate::providers::smsc::SmsStatus;
 use crate::providers::webhook::Payload;
 use crate::store::{DeliveryDoc, Step, Update, to_chrono};
-use crate::template::{self, Vars, pick};
+use crate::message::Message;
 
 /// Deliveries worked on at once (provider calls are mostly waiting).
 const PARALLEL: usize = 16;
@@ -169,15 +171,6 @@ pub fn status_name(s: DeliveryStatus) -> &'static str {
     }
 }
 
-fn vars(doc: &DeliveryDoc) -> Vars<'_> {
-    Vars {
-        company: &doc.company_name,
-        link: &doc.link,
-        agent: &doc.agent_name,
-        client: doc.client_name.as_deref(),
-    }
-}
-
 /// Hands the message to the provider. `None`: the lease was lost.
 async fn send(
     ctx: &Ctx,
@@ -279,14 +272,13 @@ async fn call_provider(ctx: &Ctx, doc: &DeliveryDoc) -> SendOutcome {
         reason: FailureReason::NotConfigured,
         detail: format!("{} is no longer configured", doc.channel.as_str()),
     };
-    let t = &ctx.cfg.templates;
-    let v = vars(doc);
+    let m = Message::new(&ctx.cfg.templates, doc);
     match doc.channel {
         Channel::Sms => {
             let (Some(smsc), Some(to), Some(id)) = (&ctx.smsc, &doc.to, doc.smsc_id) else {
                 return not_configured();
             };
-            smsc.send(to, &template::render(pick(&t.sms, doc.language), &v), id).await
+            smsc.send(to, &m.sms(), id).await
         }
         Channel::Telegram => {
             let Some(tg) = &ctx.telegram else { return not_configured() };
@@ -296,21 +288,12 @@ async fn call_provider(ctx: &Ctx, doc: &DeliveryDoc) -> SendOutcome {
                     detail: "no Telegram chat".into(),
                 };
             };
-            let text = template::render(pick(&t.telegram, doc.language), &v);
-            tg.send(chat, &text, pick(&t.telegram_button, doc.language), &doc.link).await
+            let (text, button) = m.telegram();
+            tg.send(chat, &text, button).await
         }
         Channel::Email => {
             let (Some(mailer), Some(to)) = (&ctx.mailer, &doc.to) else { return not_configured() };
-            let text = template::render(pick(&t.email_text, doc.language), &v);
-            let html = template::email_html(
-                &text,
-                &doc.link,
-                &doc.company_name,
-                &doc.accent_color,
-                pick(&t.email_button, doc.language),
-                doc.language,
-            );
-            let subject = template::render(pick(&t.email_subject, doc.language), &v);
+            let (subject, text, html) = m.email();
             let message_id = doc.message_id.clone().unwrap_or_else(|| format!("<{}@videoassist>", doc.id));
             mailer
                 .send(&Mail {
@@ -326,9 +309,16 @@ async fn call_provider(ctx: &Ctx, doc: &DeliveryDoc) -> SendOutcome {
         }
         Channel::Webhook => {
             let Some(hook) = &ctx.webhook else { return not_configured() };
-            let text = template::render(pick(&t.sms, doc.language), &v);
+            let text = m.sms();
+            let (scheduled_at, time_zone, reason) = match &doc.kind {
+                DeliveryKind::Link => (None, None, None),
+                DeliveryKind::ScheduledLink { at, time_zone } => (Some(*at), Some(time_zone.as_str()), None),
+                DeliveryKind::Cancelled { at, time_zone, reason } => {
+                    (Some(*at), Some(time_zone.as_str()), reason.as_deref())
+                }
+            };
             hook.post(&Payload {
-                event: "link",
+                event: m.event(),
                 delivery_id: doc.id,
                 interaction_id: doc.interaction_id,
                 link: &doc.link,
@@ -338,6 +328,9 @@ async fn call_provider(ctx: &Ctx, doc: &DeliveryDoc) -> SendOutcome {
                 agent_name: &doc.agent_name,
                 client: &doc.contact,
                 created_at: to_chrono(doc.created_at),
+                scheduled_at,
+                time_zone,
+                reason,
             })
             .await
         }

@@ -233,6 +233,9 @@ pub struct RoomClaims {
     /// Whether the gateway records the call.
     #[serde(default)]
     pub record: bool,
+    /// Whether the gateway relays the `collab` channel (the pointer).
+    #[serde(default = "crate::serde_util::yes")]
+    pub pointer: bool,
     pub iat: i64,
     pub exp: i64,
     pub jti: String,

@@ -187,6 +187,19 @@ pub enum EventKind {
     RecordingReady { file_id: crate::ids::FileId, duration_s: f64 },
     /// The call's recording could not be merged (its raw tracks are kept).
     RecordingFailed { reason: String },
+    /// A scheduled call was booked, rescheduled or reassigned, or its
+    /// schedule moved on (`link_sent`, `started`, `cancelled`, `missed`);
+    /// `at` is the booked time, `agent_id` the agent it is now assigned to
+    /// (on booking and reassignment).
+    Schedule {
+        state: crate::schedule::ScheduleState,
+        at: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        agent_id: Option<UserId>,
+    },
+    /// The agent's reminder of the scheduled call at `at` (logged once).
+    Reminder { at: DateTime<Utc> },
     /// Who ended it.
     Ended {
         by: EndedBy,

@@ -117,6 +117,10 @@ pub struct OpenRoom {
     /// Record the call (raw tracks for vc-records).
     #[serde(default)]
     pub record: bool,
+    /// Relay the `collab` data channel (the pointer); off when the call's
+    /// `pointer` function is.
+    #[serde(default = "crate::serde_util::yes")]
+    pub pointer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

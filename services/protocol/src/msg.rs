@@ -206,6 +206,29 @@ pub struct CreateDelivery {
     pub client_name: Option<String>,
     /// The client's contacts, for the webhook connector.
     pub contact: ClientContact,
+    /// What the message says: the link now (default), the link of a call
+    /// booked for later, or that a booked call is cancelled.
+    #[serde(default)]
+    pub kind: DeliveryKind,
+}
+
+/// What a delivery tells the client. Times are written in the client's
+/// `time_zone` (IANA, e.g. `Europe/Moscow`) and language.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DeliveryKind {
+    /// The link to a call now.
+    #[default]
+    Link,
+    /// The link to a call booked for `at`.
+    ScheduledLink { at: DateTime<Utc>, time_zone: String },
+    /// The call booked for `at` is cancelled (`link` is not shown).
+    Cancelled {
+        at: DateTime<Utc>,
+        time_zone: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

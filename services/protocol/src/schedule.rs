@@ -75,6 +75,10 @@ pub struct Schedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub cancel_reason: Option<String>,
+    /// The message that told the client of the cancellation (`GET /api/deliveries/{id}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub cancel_delivery_id: Option<DeliveryId>,
 }
 
 /// `POST /api/schedules`: an agent books a call for itself; a supervisor for
@@ -148,9 +152,14 @@ pub struct UpdateScheduleRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct CancelScheduleRequest {
+    /// Told to the client with the cancellation (at most 500 characters).
     #[serde(default)]
     #[ts(optional)]
     pub reason: Option<String>,
+    /// Tell the client through the call's channel; default `true`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub notify: Option<bool>,
 }
 
 /// `GET /api/schedules` query.

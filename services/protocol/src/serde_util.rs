@@ -2,6 +2,11 @@
 
 use serde::{Deserialize, Deserializer};
 
+/// `true`, for `#[serde(default = ...)]` of fields that older senders omit.
+pub fn yes() -> bool {
+    true
+}
+
 /// For `PATCH` fields where absent (`None`), `null` (`Some(None)`) and a
 /// value (`Some(Some(v))`) mean different things. Use with `#[serde(default)]`.
 pub fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>

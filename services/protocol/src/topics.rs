@@ -42,6 +42,12 @@ pub mod auth {
     pub fn issue_token() -> Endpoint<IssueToken, IssuedToken> {
         Endpoint::new("auth.tokens.issue", "v1/auth/tokens/issue".into())
     }
+
+    /// A staff user's role, state and team (vc-server checks the agent a
+    /// call is booked for or reassigned to).
+    pub fn get_user() -> Endpoint<GetUser, UserSummary> {
+        Endpoint::new("auth.users.get", "v1/auth/users/get".into())
+    }
 }
 
 /// Topics owned by vc-media, the gateway.
@@ -212,6 +218,8 @@ pub enum TokenGrant {
         max_quality: MaxQuality,
         #[serde(default)]
         record: bool,
+        #[serde(default = "crate::serde_util::yes")]
+        pointer: bool,
     },
     /// vc-records storing one interaction's recording.
     Recording { interaction_id: InteractionId },
@@ -221,6 +229,24 @@ pub enum TokenGrant {
 pub struct IssueToken {
     pub grant: TokenGrant,
     pub ttl_secs: u64,
+}
+
+/// `v1/auth/users/get`; answered with `user_not_found` when there is none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetUser {
+    pub user_id: UserId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: UserId,
+    pub login: String,
+    pub name: String,
+    pub role: crate::auth::Role,
+    pub disabled: bool,
+    /// An agent's team.
+    #[serde(default)]
+    pub team_id: Option<crate::ids::TeamId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,6 +262,8 @@ pub enum RevocationReason {
     Disabled,
     RoleChanged,
     PasswordChanged,
+    /// The user's team or supervised teams changed (the claims carry them).
+    TeamsChanged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

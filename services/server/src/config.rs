@@ -33,6 +33,8 @@ pub struct ServerSettings {
     /// Calls are recorded unless the agent's request says otherwise
     /// (vc-records merges and stores the recording after the call).
     pub record_calls: bool,
+    /// The scheduler of booked calls.
+    pub schedule: crate::schedule::ScheduleSettings,
 }
 
 /// TURN (coturn) with time-limited credentials (coturn's REST API: the
@@ -77,6 +79,7 @@ impl Default for ServerSettings {
             },
             auto_geolocation: false,
             record_calls: true,
+            schedule: Default::default(),
         }
     }
 }

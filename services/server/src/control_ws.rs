@@ -6,7 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use actix_ws::{CloseCode, CloseReason, Message};
 use tokio::sync::broadcast::error::RecvError;
 use vc_protocol::chat::ChatMessage;
-use vc_protocol::control::{ControlIn, ControlOut, InteractionSnapshot, RequestOutcome, TimingMark};
+use vc_protocol::control::{ControlIn, ControlOut, InteractionSnapshot, RequestKind, RequestOutcome, TimingMark};
+use vc_protocol::files::FileKind;
+use vc_protocol::settings::Feature;
 use vc_protocol::interaction::{EventKind, InteractionEvent, Party};
 use vc_protocol::topics::ChatItem;
 use vc_protocol::{ErrorCode, FileId, InteractionId, RequestId};
@@ -14,7 +16,7 @@ use vc_runtime::{ApiError, Caller, Runtime};
 
 use crate::chat;
 use crate::hub::Live;
-use crate::state::ServerState;
+use crate::state::{ServerState, require_feature};
 use crate::store::{Change, InteractionDoc};
 
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -61,7 +63,8 @@ async fn refuse(mut session: actix_ws::Session, e: ApiError) {
     let _ = session.close(Some(CloseReason { code: CloseCode::Other(code), description: None })).await;
 }
 
-fn snapshot(doc: &InteractionDoc, role: Party, auto_location: bool) -> InteractionSnapshot {
+fn snapshot(doc: &InteractionDoc, role: Party) -> InteractionSnapshot {
+    let auto_location = doc.features.geolocation && doc.features.auto_geolocation;
     let (peer_audio, peer_video) = doc.peer_media_for(role);
     let peer_screen = match role {
         Party::Agent => doc.peer_media.client_screen,
@@ -201,7 +204,7 @@ async fn run(
     };
     let welcome = ControlOut::Welcome {
         role,
-        interaction: snapshot(&doc, role, state.cfg.auto_geolocation),
+        interaction: snapshot(&doc, role),
         last_seq: doc.next_seq,
         last_chat_seq: last_chat,
         read: doc.chat_read,
@@ -340,9 +343,23 @@ async fn chat_draft(
 ) -> Result<chat::Draft, ApiError> {
     let text = text.unwrap_or_default();
     chat::validate(&client_msg_id, &text, file_id.is_some())?;
-    open_interaction(state, id).await?;
+    let doc = open_interaction(state, id).await?;
+    if !text.trim().is_empty() {
+        require_feature(&doc.features, Feature::Chat)?;
+    }
     let file = match file_id {
-        Some(file_id) => Some(state.file_of(id, file_id).await?),
+        Some(file_id) => {
+            let file = state.file_of(id, file_id).await?;
+            // A file in the chat needs the function that made it.
+            let needs = match file.kind {
+                FileKind::Chat => Feature::Files,
+                FileKind::Screenshot | FileKind::Annotated => Feature::Screenshots,
+                FileKind::Photo => Feature::HdPhoto,
+                FileKind::Recording => Feature::Recording,
+            };
+            require_feature(&doc.features, needs)?;
+            Some(file)
+        }
         None => None,
     };
     Ok(chat::Draft { from: role, author, client_msg_id, text, file, location: None })
@@ -363,7 +380,8 @@ async fn location_draft(
     }
     chat::validate(&client_msg_id, "", true)?;
     let fix = fix.checked()?;
-    open_interaction(state, id).await?;
+    let doc = open_interaction(state, id).await?;
+    require_feature(&doc.features, Feature::Geolocation)?;
     if let Some(existing) = state.chat.by_client_id(id, role, &client_msg_id).await? {
         // A resend: the stored message is the answer; no second look-up.
         return Ok(chat::Draft::existing(existing, client_msg_id));
@@ -437,6 +455,10 @@ async fn on_message(
     match msg {
         ControlIn::MediaState { audio, video, screen } => {
             let screen = screen.unwrap_or(false);
+            if screen {
+                let doc = state.interactions.get(id).await?.ok_or_else(crate::state::not_found)?;
+                require_feature(&doc.features, Feature::ScreenShare)?;
+            }
             let (a, v, s) = match role {
                 Party::Agent => {
                     ("peer_media.agent_audio", "peer_media.agent_video", "peer_media.agent_screen")
@@ -490,6 +512,14 @@ async fn on_message(
             if role != Party::Agent {
                 return Err(ApiError::forbidden("only the agent asks for a location or a photo"));
             }
+            let doc = state.interactions.get(id).await?.ok_or_else(crate::state::not_found)?;
+            require_feature(
+                &doc.features,
+                match what {
+                    RequestKind::Location => Feature::Geolocation,
+                    RequestKind::Photo => Feature::HdPhoto,
+                },
+            )?;
             state
                 .commit(id, |doc| {
                     (!doc.status.is_final()).then(|| {

@@ -4,6 +4,7 @@
 mod chat;
 pub mod config;
 mod control_ws;
+mod creation;
 mod followers;
 mod geo;
 mod handlers;
@@ -11,6 +12,8 @@ mod hub;
 pub mod lifecycle;
 mod media_events;
 pub mod phone;
+pub mod schedule;
+pub mod settings;
 mod state;
 pub mod store;
 
@@ -35,6 +38,7 @@ vc_runtime::service_config! {
 /// The running vc-server service.
 pub struct VcServer {
     state: web::Data<ServerState>,
+    schedules: web::Data<schedule::Schedules>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -42,6 +46,7 @@ impl VcServer {
     pub async fn start(rt: &Runtime, settings: &ServerSettings) -> Result<Arc<Self>, StartError> {
         let state = web::Data::new(ServerState {
             interactions: store::Interactions::open(&rt.db).await?,
+            settings: settings::Settings::open(&rt.db, settings).await?,
             chat: chat::Chat::open(&rt.db).await?,
             hub: hub::Hub::default(),
             bus: rt.bus.clone(),
@@ -86,9 +91,12 @@ impl VcServer {
                 async move { followers::recording_outcome(&s, &env.body).await }
             })
             .await?;
+        let schedules = schedule::Schedules::open(&rt.db).await?;
+        let scheduler = tokio::spawn(schedule::worker::run(state.clone().into_inner(), schedules.clone()));
         Ok(Arc::new(Self {
             state,
-            tasks: vec![fanout, chat_fanout, follow, opens, statuses, access, recordings],
+            schedules: web::Data::new(schedules),
+            tasks: vec![fanout, chat_fanout, follow, opens, statuses, access, recordings, scheduler],
         }))
     }
 }
@@ -96,6 +104,7 @@ impl VcServer {
 impl Service for VcServer {
     fn configure(&self, cfg: &mut ServiceConfig) {
         cfg.app_data(self.state.clone())
+            .app_data(self.schedules.clone())
             .service(handlers::create::create_interaction)
             .service(handlers::list::list_interactions)
             .service(handlers::get::get_interaction)
@@ -109,6 +118,22 @@ impl Service for VcServer {
             .service(handlers::join_info::join_info)
             .service(handlers::join_post::join)
             .service(handlers::messages::chat_history)
+            .service(handlers::schedules_create::create_schedule)
+            .service(handlers::schedules_list::list_schedules)
+            .service(handlers::schedules_reminders::reminders)
+            .service(handlers::schedules_update::update_schedule)
+            .service(handlers::schedules_cancel::cancel_schedule)
+            .service(handlers::survey::submit_survey)
+            .service(handlers::settings_branding::get_branding)
+            .service(handlers::settings_branding::put_branding)
+            .service(handlers::settings_branding::upload_logo)
+            .service(handlers::settings_branding::get_logo)
+            .service(handlers::settings_features::get_features)
+            .service(handlers::settings_features::put_features)
+            .service(handlers::settings_fields::get_custom_fields)
+            .service(handlers::settings_fields::put_custom_fields)
+            .service(handlers::settings_survey::get_survey)
+            .service(handlers::settings_survey::put_survey)
             .service(control_ws::control_ws);
     }
 

@@ -15,6 +15,7 @@ use vc_protocol::surl::CreateShortLink;
 use vc_protocol::topics::{
     self, ChatFanout, ChatItem, InteractionEventMsg, IssueToken, IssuedToken, TokenGrant,
 };
+use vc_protocol::settings::{Feature, FeatureSettings};
 use vc_protocol::{ErrorCode, FileId, InteractionId, UserId};
 use vc_runtime::{ApiError, Bus, Caller, Staff};
 
@@ -24,6 +25,7 @@ use crate::store::{Change, InteractionDoc, Interactions};
 
 pub struct ServerState {
     pub interactions: Interactions,
+    pub settings: crate::settings::Settings,
     pub chat: crate::chat::Chat,
     pub hub: Hub,
     pub bus: Bus,
@@ -40,6 +42,17 @@ pub fn not_found() -> ApiError {
 pub fn ended() -> ApiError {
     ApiError::new(ErrorCode::InteractionEnded, "this call is over")
 }
+
+pub fn feature_disabled(f: Feature) -> ApiError {
+    ApiError::new(ErrorCode::FeatureDisabled, format!("`{}` is switched off for this call", f.as_str()))
+}
+
+/// 403 `feature_disabled` unless `f` is on in `features`.
+pub fn require_feature(features: &FeatureSettings, f: Feature) -> Result<(), ApiError> {
+    if features.enabled(f) { Ok(()) } else { Err(feature_disabled(f)) }
+}
+
+
 
 impl ServerState {
     /// Applies a change and tells every control connection about its
@@ -97,11 +110,15 @@ impl ServerState {
         Ok(file)
     }
 
-    /// The interaction, if `staff` may see it: its own agent, supervisors, admins.
+    /// The interaction, if `staff` may see it: its own agent, supervisors of
+    /// its team, admins.
     pub async fn load_for_staff(&self, staff: &Staff, id: InteractionId) -> Result<InteractionDoc, ApiError> {
         let doc = self.interactions.get(id).await?.ok_or_else(not_found)?;
-        if staff.role == Role::Agent && doc.agent_id != staff.id {
-            return Err(ApiError::forbidden("this interaction belongs to another agent"));
+        if !staff.reaches(doc.agent_id, doc.team_id) {
+            return Err(match staff.role {
+                Role::Supervisor => ApiError::forbidden("this interaction belongs to an agent outside your teams"),
+                _ => ApiError::forbidden("this interaction belongs to another agent"),
+            });
         }
         Ok(doc)
     }
@@ -180,11 +197,12 @@ impl ServerState {
         video_mode: VideoMode,
         max_quality: MaxQuality,
         record: bool,
+        pointer: bool,
     ) -> Result<RoomOpened, ApiError> {
         self.bus
             .request_with_timeout(
                 &topics::media::open_room(),
-                &OpenRoom { room_id: id, video_mode, max_quality, record },
+                &OpenRoom { room_id: id, video_mode, max_quality, record, pointer },
                 PEER_SERVICE_TIMEOUT,
             )
             .await

@@ -127,6 +127,18 @@ pub struct ScheduleDoc {
     pub cancelled_at: Option<bson::DateTime>,
     #[serde(default)]
     pub cancel_reason: Option<String>,
+    /// vc-msg confirmed it has the link's delivery (`delivery_id`); until
+    /// then the scheduler hands it over again with the same id.
+    #[serde(default)]
+    pub delivery_confirmed: bool,
+    /// When the link's (or the cancellation's) delivery was last handed to vc-msg.
+    #[serde(default)]
+    pub claimed_at: Option<bson::DateTime>,
+    /// The message telling the client of the cancellation.
+    #[serde(default)]
+    pub cancel_delivery_id: Option<DeliveryId>,
+    #[serde(default)]
+    pub cancel_confirmed: bool,
 }
 
 impl ScheduleDoc {
@@ -144,6 +156,7 @@ impl ScheduleDoc {
             reminded_at: self.reminded_at.map(to_chrono),
             cancelled_at: self.cancelled_at.map(to_chrono),
             cancel_reason: self.cancel_reason.clone(),
+            cancel_delivery_id: self.cancel_delivery_id,
         }
     }
 }
@@ -228,6 +241,20 @@ pub struct ListFilter {
     pub status: Option<InteractionStatus>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    pub teams: Option<TeamScope>,
+    /// E.164.
+    pub phone: Option<String>,
+    /// A custom field's key and its lower-cased value.
+    pub field: Option<(String, String)>,
+}
+
+/// Interactions of these teams (or of one agent besides).
+#[derive(Debug, Default)]
+pub struct TeamScope {
+    pub teams: Vec<TeamId>,
+    /// Also interactions without a team.
+    pub teamless: bool,
+    pub or_agent: Option<UserId>,
 }
 
 impl Interactions {
@@ -244,6 +271,8 @@ impl Interactions {
                 IndexModel::builder().keys(doc! {"agent_id": 1, "created_at": -1}).build(),
                 IndexModel::builder().keys(doc! {"status": 1, "created_at": -1}).build(),
                 IndexModel::builder().keys(doc! {"created_at": -1}).build(),
+                IndexModel::builder().keys(doc! {"team_id": 1, "created_at": -1}).build(),
+                IndexModel::builder().keys(doc! {"client_phone": 1, "created_at": -1}).build(),
             ],
         )
         .await?;
@@ -276,6 +305,27 @@ impl Interactions {
         if let Some(s) = f.status {
             q.insert("status", s.as_str());
         }
+        if let Some(scope) = f.teams {
+            let mut teams: Vec<mongodb::bson::Bson> =
+                scope.teams.iter().map(|t| mongodb::bson::Bson::String(t.to_string())).collect();
+            if scope.teamless {
+                teams.push(mongodb::bson::Bson::Null);
+            }
+            match scope.or_agent {
+                Some(a) => {
+                    q.insert("$or", vec![doc! {"team_id": {"$in": teams}}, doc! {"agent_id": a.to_string()}]);
+                }
+                None => {
+                    q.insert("team_id", doc! {"$in": teams});
+                }
+            }
+        }
+        if let Some(p) = f.phone {
+            q.insert("client_phone", p);
+        }
+        if let Some((k, v)) = f.field {
+            q.insert(format!("custom_search.{k}"), v);
+        }
         let mut range = Document::new();
         if let Some(from) = f.from {
             range.insert("$gte", to_bson(from));
@@ -297,6 +347,20 @@ impl Interactions {
             .await?;
         let items: Vec<InteractionDoc> = items.try_collect().await?;
         Ok((items, total))
+    }
+
+    /// Stores the client's survey answers unless some are there already;
+    /// `false`: they were.
+    pub async fn set_survey(&self, id: InteractionId, response: &SurveyResponse) -> Result<bool, DbError> {
+        let value = bson::to_bson(response).map_err(|e| DbError::Encode(e.to_string()))?;
+        let res = self
+            .coll
+            .update_one(
+                doc! {"_id": id.to_string(), "survey": null},
+                doc! {"$set": {"survey": value, "updated_at": to_bson(Utc::now())}},
+            )
+            .await?;
+        Ok(res.modified_count == 1)
     }
 
     /// Moves `party`'s read mark up to `seq` (never down); `true` if it moved.

@@ -71,6 +71,34 @@ impl Api {
         self.send(req, None).await
     }
 
+    pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Result<Reply> {
+        self.send(self.client.put(format!("{}{path}", self.base)).json(body), token).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> reqwest::Result<Reply> {
+        self.send(self.client.delete(format!("{}{path}", self.base)), token).await
+    }
+
+    /// `POST` of raw bytes with a content type.
+    pub async fn post_bytes(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> reqwest::Result<Reply> {
+        let req = self.client.post(format!("{}{path}", self.base)).header("content-type", content_type).body(body);
+        self.send(req, token).await
+    }
+
+    /// `GET` of raw bytes: `(status, content type, body)`.
+    pub async fn get_bytes(&self, path: &str) -> reqwest::Result<(u16, String, Vec<u8>)> {
+        let res = self.client.get(format!("{}{path}", self.base)).send().await?;
+        let status = res.status().as_u16();
+        let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        Ok((status, ct, res.bytes().await?.to_vec()))
+    }
+
     pub async fn patch(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Result<Reply> {
         self.send(self.client.patch(format!("{}{path}", self.base)).json(body), token).await
     }
@@ -88,6 +116,28 @@ impl Api {
         let r = self.post("/api/users", Some(admin), &body).await.unwrap();
         assert_eq!(r.status, 201, "create {login}: {:?}", r.body);
         r.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a team (as an admin), puts `agents` in it and has
+    /// `supervisors` oversee it (user ids; a supervisor keeps its other
+    /// teams); returns the team's id. Sign the users in afterwards: their
+    /// tokens carry their teams.
+    pub async fn team(&self, admin: &str, name: &str, agents: &[&str], supervisors: &[&str]) -> String {
+        let r = self.post("/api/teams", Some(admin), &serde_json::json!({"name": name})).await.unwrap();
+        assert_eq!(r.status, 201, "create team {name}: {:?}", r.body);
+        let team = r.body["id"].as_str().unwrap().to_owned();
+        for a in agents {
+            let r = self.patch(&format!("/api/users/{a}"), Some(admin), &serde_json::json!({"team_id": team})).await.unwrap();
+            assert_eq!(r.status, 200, "put {a} in {name}: {:?}", r.body);
+        }
+        for s in supervisors {
+            let r = self.get(&format!("/api/users/{s}"), Some(admin)).await.unwrap();
+            let mut teams: Vec<serde_json::Value> = r.body["supervises"].as_array().cloned().unwrap_or_default();
+            teams.push(serde_json::json!(team));
+            let r = self.patch(&format!("/api/users/{s}"), Some(admin), &serde_json::json!({"supervises": teams})).await.unwrap();
+            assert_eq!(r.status, 200, "{s} oversees {name}: {:?}", r.body);
+        }
+        team
     }
 
     /// Logs in and returns `(access_token, refresh_token)`; panics on failure.

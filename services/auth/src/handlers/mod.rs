@@ -5,6 +5,7 @@ pub mod logout;
 pub mod me;
 pub mod password;
 pub mod refresh;
+pub mod teams;
 pub mod users_create;
 pub mod users_get;
 pub mod users_list;

@@ -38,7 +38,11 @@ pub async fn create_user(
     let name = normalize_name(&body.name).map_err(invalid)?;
     check_policy(&body.password, &login, state.cfg.password_min_length)
         .map_err(|m| ApiError::new(ErrorCode::WeakPassword, m))?;
-    let doc = new_user(&state, login, name, body.role, body.password).await?;
+    let supervises = body.supervises.unwrap_or_default();
+    super::teams::check_membership(&state, body.role, body.team_id, &supervises).await?;
+    let mut doc = new_user(&state, login, name, body.role, body.password).await?;
+    doc.team_id = body.team_id;
+    doc.supervises = supervises;
     match state.users.insert(&doc).await {
         Ok(()) => {
             tracing::info!(user_id = %doc.id, login = %doc.login, role = %doc.role, by = %staff.id, "user created");

@@ -1,7 +1,7 @@
-//! `GET /api/users/{id}` (admin, or the user itself)
+//! `GET /api/users/{id}` (admins; supervisors: their teams' agents; anyone: itself)
 
 use actix_web::{get, web};
-use vc_protocol::auth::User;
+use vc_protocol::auth::{Role, User};
 use vc_protocol::{ErrorCode, UserId};
 use vc_runtime::{ApiError, Staff};
 
@@ -26,13 +26,17 @@ pub async fn get_user(
     id: web::Path<UserId>,
 ) -> Result<web::Json<User>, ApiError> {
     let id = id.into_inner();
-    if staff.id != id {
-        staff.require_admin()?;
+    if staff.id != id && staff.role == Role::Agent {
+        return Err(ApiError::forbidden("agents see only themselves"));
     }
     let user = state
         .users
         .by_id(id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound, "no user with this id"))?;
+    let in_teams = user.role == Role::Agent && user.team_id.is_none_or(|t| staff.claims.teams.contains(&t));
+    if staff.id != id && staff.role == Role::Supervisor && !in_teams {
+        return Err(ApiError::forbidden("this user is not an agent of your teams"));
+    }
     Ok(web::Json(user.view()))
 }

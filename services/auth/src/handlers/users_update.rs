@@ -12,9 +12,11 @@ use crate::state::AuthState;
 use crate::store::users::Changes;
 use crate::validate::normalize_name;
 
-/// Rename, change role, set a password, disable or enable a user. A role
-/// change, a new password or disabling revokes the user's tokens everywhere
-/// within seconds; a new password or disabling also ends its sessions.
+/// Rename, change role, set a password, disable or enable a user, put an
+/// agent in a team or give a supervisor its teams. A role or team change, a
+/// new password or disabling revokes the user's access tokens everywhere
+/// within seconds (the next refresh carries the new role and teams); a new
+/// password or disabling also ends its sessions.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -24,7 +26,7 @@ use crate::validate::normalize_name;
         (status = 200, body = User),
         (status = 401, body = vc_protocol::ErrorBody),
         (status = 403, description = "not an admin", body = vc_protocol::ErrorBody),
-        (status = 404, description = "`user_not_found`", body = vc_protocol::ErrorBody),
+        (status = 404, description = "`user_not_found`, `team_not_found`", body = vc_protocol::ErrorBody),
         (status = 409, description = "`last_admin`: no active admin would remain", body = vc_protocol::ErrorBody),
         (status = 422, description = "`validation_failed` or `weak_password`", body = vc_protocol::ErrorBody),
     )
@@ -48,6 +50,21 @@ pub async fn update_user(
             .map_err(|m| ApiError::new(ErrorCode::WeakPassword, m))?;
     }
     let role_changes = body.role.is_some_and(|r| r != current.role);
+    // Team fields as they will be, checked against the role as it will be;
+    // a role change drops memberships the new role cannot have.
+    let role = body.role.unwrap_or(current.role);
+    let team_id = match body.team_id {
+        Some(t) => t,
+        None if role == vc_protocol::auth::Role::Agent => current.team_id,
+        None => None,
+    };
+    let supervises = match &body.supervises {
+        Some(s) => s.clone(),
+        None if role == vc_protocol::auth::Role::Supervisor => current.supervises.clone(),
+        None => Vec::new(),
+    };
+    super::teams::check_membership(&state, role, team_id, &supervises).await?;
+    let teams_change = team_id != current.team_id || supervises != current.supervises;
     let disabling = body.disabled == Some(true) && !current.disabled;
     let loses_admin = current.role == Role::Admin && !current.disabled && (disabling || role_changes);
     if loses_admin && state.users.other_active_admins(id).await? == 0 {
@@ -66,6 +83,8 @@ pub async fn update_user(
         Some(RevocationReason::PasswordChanged)
     } else if role_changes {
         Some(RevocationReason::RoleChanged)
+    } else if teams_change {
+        Some(RevocationReason::TeamsChanged)
     } else {
         None
     };
@@ -74,6 +93,8 @@ pub async fn update_user(
         role: body.role,
         password_hash: password_hash.clone(),
         disabled: body.disabled,
+        team_id: (team_id != current.team_id).then_some(team_id),
+        supervises: (supervises != current.supervises).then_some(supervises),
         bump_version: reason.is_some(),
     };
     let updated = state.users.update(id, changes).await?.ok_or_else(not_found)?;

@@ -2,6 +2,7 @@
 
 pub mod keys;
 pub mod revocations;
+pub mod teams;
 pub mod sessions;
 pub mod throttle;
 pub mod users;

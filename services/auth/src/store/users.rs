@@ -76,6 +76,9 @@ pub struct Changes {
     pub role: Option<Role>,
     pub password_hash: Option<String>,
     pub disabled: Option<bool>,
+    /// `Some(None)` takes the user out of its team.
+    pub team_id: Option<Option<TeamId>>,
+    pub supervises: Option<Vec<TeamId>>,
     pub bump_version: bool,
 }
 
@@ -85,6 +88,10 @@ pub struct Filter {
     pub role: Option<Role>,
     pub disabled: Option<bool>,
     pub prefix: Option<String>,
+    /// Agents of any of these teams.
+    pub teams: Option<Vec<TeamId>>,
+    /// With `teams`: also users without a team.
+    pub teamless: bool,
 }
 
 impl Users {
@@ -148,6 +155,12 @@ impl Users {
         if let Some(disabled) = changes.disabled {
             set.insert("disabled", disabled);
         }
+        if let Some(team) = changes.team_id {
+            set.insert("team_id", team.map(|t| t.to_string()));
+        }
+        if let Some(teams) = changes.supervises {
+            set.insert("supervises", teams.iter().map(ToString::to_string).collect::<Vec<_>>());
+        }
         set.insert("updated_at", to_bson(Utc::now()));
         let mut update = doc! {"$set": set};
         if changes.bump_version {
@@ -158,6 +171,20 @@ impl Users {
             .find_one_and_update(doc! {"_id": id.to_string()}, update)
             .return_document(mongodb::options::ReturnDocument::After)
             .await?)
+    }
+
+    /// Agents in `team` and supervisors of it.
+    pub async fn team_counts(&self, team: TeamId) -> Result<(u64, u64), DbError> {
+        let t = team.to_string();
+        let agents = self.coll.count_documents(doc! {"team_id": &t}).await?;
+        let supervisors = self.coll.count_documents(doc! {"supervises": &t}).await?;
+        Ok((agents, supervisors))
+    }
+
+    /// Users who are in `team` or oversee it.
+    pub async fn members_of(&self, team: TeamId) -> Result<Vec<UserDoc>, DbError> {
+        let t = team.to_string();
+        Ok(self.coll.find(doc! {"$or": [{"team_id": &t}, {"supervises": &t}]}).await?.try_collect().await?)
     }
 
     /// Replaces the hash of a password verified with old parameters.
@@ -178,6 +205,13 @@ impl Users {
         }
         if let Some(disabled) = filter.disabled {
             query.insert("disabled", disabled);
+        }
+        if let Some(teams) = filter.teams {
+            let mut any: Vec<bson::Bson> = teams.iter().map(|t| bson::Bson::String(t.to_string())).collect();
+            if filter.teamless {
+                any.push(bson::Bson::Null);
+            }
+            query.insert("team_id", doc! {"$in": any});
         }
         if let Some(prefix) = filter.prefix.filter(|p| !p.is_empty()) {
             // Anchored, escaped prefix: an index-friendly search without $text.

@@ -3,6 +3,11 @@
 pub mod download;
 pub mod list;
 pub mod recording;
+pub mod storage_cleanup;
+pub mod storage_cleanup_log;
+pub mod storage_retention_get;
+pub mod storage_retention_put;
+pub mod storage_usage;
 pub mod thumbnail;
 pub mod upload;
 
@@ -27,7 +32,7 @@ pub async fn readable_file(state: &FilesState, caller: &Caller, id: FileId) -> R
             Err(ApiError::forbidden("recordings are for staff only"))
         }
         Ok(_) => Ok(doc),
-        // The file's interaction is unknown to vc-server: only overseers
+        // The file's interaction is unknown to vc-server: only admins
         // (who need no look-up) may still read it.
         Err(e) if e.code == ErrorCode::InteractionNotFound => {
             Err(ApiError::forbidden("this file's interaction is not yours"))

@@ -45,7 +45,8 @@ pub struct UploadQuery {
 /// `max_capture_bytes`; a JPEG capture gets the client's last known
 /// position (GPS) and the capture time in its EXIF, keeping the EXIF it
 /// had (Orientation, ...). `recording` is refused: recordings are stored
-/// by the recording service.
+/// by the recording service. A kind whose call function is switched off
+/// for the interaction is refused with 403 `feature_disabled`.
 #[utoipa::path(
     tag = "files",
     security(("bearer" = [])),
@@ -63,7 +64,7 @@ pub struct UploadQuery {
         (status = 201, description = "stored", body = FileInfo),
         (status = 400, description = "the body broke off or is malformed; `validation_failed`: an unknown kind, `annotated` without `original`, or a capture that is not a JPEG or PNG image", body = vc_protocol::ErrorBody),
         (status = 401, body = vc_protocol::ErrorBody),
-        (status = 403, description = "not a party of this interaction, or `kind=recording`", body = vc_protocol::ErrorBody),
+        (status = 403, description = "`forbidden`: not a party of this interaction, or `kind=recording`; `feature_disabled`: the call's function for this kind is switched off (`files` for chat files, `screenshots` for screenshots and annotated ones, `hd_photo` for photos)", body = vc_protocol::ErrorBody),
         (status = 404, description = "`interaction_not_found`; `file_not_found`: `original` is not a screenshot or photo of this interaction", body = vc_protocol::ErrorBody),
         (status = 409, description = "`interaction_ended`", body = vc_protocol::ErrorBody),
         (status = 413, description = "`file_too_large` (captures: more than `max_capture_bytes`)", body = vc_protocol::ErrorBody),
@@ -127,6 +128,7 @@ async fn receive(
     }
     let (who, interaction) =
         access::authorise_upload(&state.access, &state.bus, caller, interaction_id).await?;
+    access::feature_allows(query.kind, &interaction.features)?;
     check_original(state, interaction_id, query).await?;
     let limit = state.limit_for(query.kind);
     let multipart = is_multipart(req);

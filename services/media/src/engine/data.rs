@@ -89,7 +89,11 @@ impl Engine {
 
     /// Writes the message into the other party's `collab` channel.
     fn deliver(&mut self, from: &Peer, msg: RTCDataChannelMessage, now: Instant) -> Result<(), Dropped> {
-        let other_id = self.rooms.get(&from.room).and_then(|r| r.peer(from.role.other()));
+        let room = self.rooms.get(&from.room);
+        if room.is_some_and(|r| !r.pointer) {
+            return Err(Dropped::SwitchedOff);
+        }
+        let other_id = room.and_then(|r| r.peer(from.role.other()));
         let other = other_id.and_then(|id| self.peers.get_mut(&id)).ok_or(Dropped::NoReceiver)?;
         let channel = other.data.channel.ok_or(Dropped::NoReceiver)?;
         let pc = other.pc.as_mut().ok_or(Dropped::NoReceiver)?;

@@ -71,6 +71,8 @@ pub enum Command {
         video_mode: VideoMode,
         max_quality: MaxQuality,
         record: bool,
+        /// Relay the `collab` channel.
+        pointer: bool,
         reply: oneshot::Sender<()>,
     },
     UpdateRoom {
@@ -91,6 +93,7 @@ pub enum Command {
         video_mode: VideoMode,
         max_quality: MaxQuality,
         record: bool,
+        pointer: bool,
         out: mpsc::UnboundedSender<SignalOut>,
         reply: oneshot::Sender<PeerId>,
     },
@@ -271,8 +274,8 @@ impl Engine {
 
     fn on_command(&mut self, cmd: Command, now: Instant) {
         match cmd {
-            Command::OpenRoom { room, video_mode, max_quality, record, reply } => {
-                self.open_room(room, video_mode, max_quality, record, now);
+            Command::OpenRoom { room, video_mode, max_quality, record, pointer, reply } => {
+                self.open_room(room, room::RoomSettings { video_mode, max_quality, record, pointer }, now);
                 let _ = reply.send(());
             }
             Command::UpdateRoom { room, video_mode, max_quality, reply } => {
@@ -283,8 +286,8 @@ impl Engine {
                 self.close_room(room, &reason, now);
                 let _ = reply.send(());
             }
-            Command::Join { room, role, video_mode, max_quality, record, out, reply } => {
-                let settings = room::RoomSettings { video_mode, max_quality, record };
+            Command::Join { room, role, video_mode, max_quality, record, pointer, out, reply } => {
+                let settings = room::RoomSettings { video_mode, max_quality, record, pointer };
                 let id = self.join(room, role, settings, out, now);
                 let _ = reply.send(id);
             }
@@ -313,20 +316,15 @@ impl Engine {
         }
     }
 
-    fn open_room(
-        &mut self,
-        id: InteractionId,
-        video_mode: VideoMode,
-        max_quality: MaxQuality,
-        record: bool,
-        now: Instant,
-    ) {
+    fn open_room(&mut self, id: InteractionId, settings: room::RoomSettings, now: Instant) {
+        let room::RoomSettings { video_mode, max_quality, record, pointer } = settings;
         let recording = record && self.recorder.is_some();
         let room = self.rooms.entry(id).or_insert_with(|| {
-            tracing::info!(room = %id, record = recording, "room opened");
+            tracing::info!(room = %id, record = recording, pointer, "room opened");
             Room::new(id, video_mode, max_quality, now)
         });
         room.record |= recording;
+        room.pointer = pointer;
     }
 
     fn update_room(
@@ -373,10 +371,9 @@ impl Engine {
         out: mpsc::UnboundedSender<SignalOut>,
         now: Instant,
     ) -> PeerId {
-        let room::RoomSettings { video_mode, max_quality, record } = settings;
         // A valid room token is enough to (re)create the room: a gateway
         // restart does not strand a call (nor its recording).
-        self.open_room(room_id, video_mode, max_quality, record, now);
+        self.open_room(room_id, settings, now);
         let peer = Peer::new(room_id, role, out, now);
         let id = peer.id;
         let replaced = self.rooms.get_mut(&room_id).and_then(|r| r.seat(role, id, now));

@@ -13,6 +13,8 @@ pub struct RoomSettings {
     pub video_mode: VideoMode,
     pub max_quality: MaxQuality,
     pub record: bool,
+    /// Relay the `collab` channel (the pointer function is on).
+    pub pointer: bool,
 }
 
 #[derive(Debug)]
@@ -22,6 +24,8 @@ pub struct Room {
     pub max_quality: MaxQuality,
     /// The call's tracks are recorded (raw files for vc-records).
     pub record: bool,
+    /// The `collab` channel (the pointer) is relayed.
+    pub pointer: bool,
     /// The client's media has arrived: recording runs (it starts with the
     /// client, so an agent waiting alone is not recorded).
     pub recording_started: bool,
@@ -42,6 +46,7 @@ impl Room {
             video_mode,
             max_quality,
             record: false,
+            pointer: true,
             recording_started: false,
             agent: None,
             client: None,

@@ -29,6 +29,8 @@ pub enum Dropped {
     NotUtf8,
     /// On a channel the gateway does not relay (another label).
     OtherLabel,
+    /// The call's pointer function is off: nothing is relayed.
+    SwitchedOff,
 }
 
 impl Dropped {
@@ -40,6 +42,7 @@ impl Dropped {
             Dropped::Backlog => "backlog",
             Dropped::NotUtf8 => "not_utf8",
             Dropped::OtherLabel => "other_label",
+            Dropped::SwitchedOff => "switched_off",
         }
     }
 }

@@ -144,15 +144,19 @@ impl Telegram {
         client.post(self.url(method)).json(body).send().await?.json::<ApiAnswer<T>>().await
     }
 
-    /// Sends `text` with a button that opens `link`.
-    pub async fn send(&self, chat_id: i64, text: &str, button: &str, link: &str) -> SendOutcome {
+    /// Sends `text` with a button (caption, link) that opens the link, or
+    /// without one.
+    pub async fn send(&self, chat_id: i64, text: &str, button: Option<(&str, &str)>) -> SendOutcome {
         let mut body = json!({
             "chat_id": chat_id,
             "text": text,
             "link_preview_options": {"is_disabled": true},
-            "reply_markup": {"inline_keyboard": [[{"text": button, "url": link}]]},
         });
-        for with_button in [true, false] {
+        if let (Some((caption, link)), Some(o)) = (button, body.as_object_mut()) {
+            o.insert("reply_markup".into(), json!({"inline_keyboard": [[{"text": caption, "url": link}]]}));
+        }
+        let tries: &[bool] = if button.is_some() { &[true, false] } else { &[false] };
+        for &with_button in tries {
             if !with_button && let Some(o) = body.as_object_mut() {
                 o.remove("reply_markup");
             }

@@ -39,6 +39,15 @@ pub struct Payload<'a> {
     pub agent_name: &'a str,
     pub client: &'a ClientContact,
     pub created_at: DateTime<Utc>,
+    /// A booked call's time (`scheduled_link`, `cancelled`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled_at: Option<DateTime<Utc>>,
+    /// The client's IANA time zone (`scheduled_link`, `cancelled`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<&'a str>,
+    /// Why the call was cancelled, when staff said (`cancelled`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
 }
 
 /// `sha256=<hex>` over `"<timestamp>.<body>"`.

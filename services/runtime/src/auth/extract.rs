@@ -37,6 +37,19 @@ impl Staff {
     pub fn require_admin(&self) -> Result<(), ApiError> {
         self.require(&[Role::Admin])
     }
+
+    /// Whether this user reaches an interaction of `agent_id` created in
+    /// `team_id` (docs/roles.md): admins all; a supervisor its teams', its
+    /// own, and those without a team; an agent its own.
+    pub fn reaches(&self, agent_id: UserId, team_id: Option<vc_protocol::TeamId>) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Supervisor => {
+                agent_id == self.id || team_id.is_none_or(|t| self.claims.teams.contains(&t))
+            }
+            Role::Agent => agent_id == self.id,
+        }
+    }
 }
 
 /// The bearer token of a request, if any.

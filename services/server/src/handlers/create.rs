@@ -2,17 +2,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{Duration, Utc};
-use vc_protocol::InteractionId;
-use vc_protocol::interaction::{
-    CreateInteractionRequest, EventKind, Interaction, InteractionEvent, InteractionStatus, MaxQuality,
-    Presence,
-};
+use vc_protocol::interaction::{CreateInteractionRequest, Interaction, MaxQuality, VideoMode};
+use vc_protocol::settings::{Feature, FeatureSettings};
 use vc_runtime::{ApiError, Staff};
 
-use super::{new_link_token, optional_text};
-use crate::phone;
-use crate::state::ServerState;
-use crate::store::{InteractionDoc, PeerMediaDoc, to_bson};
+use crate::creation::{self, CallSetup, ClientFields, NewInteraction};
+use crate::state::{ServerState, require_feature};
 
 /// Start an interaction: the answer carries the client's link (`client_url`),
 /// shown only now — the server keeps only its hash — and its short form
@@ -37,76 +32,104 @@ pub async fn create_interaction(
     body: web::Json<CreateInteractionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let client_name = optional_text("client_name", body.client_name, 200)?;
-    let client_phone = optional_text("client_phone", body.client_phone, 32)?
-        .map(|p| phone::normalize(&p, &state.cfg.default_phone_region))
-        .transpose()?;
-    let client_email = optional_text("client_email", body.client_email, 254)?;
-    if client_email.as_deref().is_some_and(|e| !e.contains('@')) {
-        return Err(ApiError::validation("client_email: not an e-mail address"));
-    }
-    let client_telegram = optional_text("client_telegram", body.client_telegram, 64)?;
-    let now = Utc::now();
-    let (token, link_hash) = new_link_token();
-    let id = InteractionId::new();
-    let link_expires_at = now + Duration::seconds(state.cfg.link_ttl_secs as i64);
-    let base = state.public_base(&req);
-    let client_url = format!("{base}/c/{token}");
-    let short_url = state.short_link(id, staff.id, &client_url, link_expires_at, &base).await;
-    let events = vec![
-        InteractionEvent { seq: 1, at: now, event: EventKind::Created { by: staff.id } },
-        InteractionEvent {
-            seq: 2,
-            at: now,
-            event: EventKind::Status { status: InteractionStatus::Created, reason: None },
-        },
-    ];
+    let client = ClientFields::check(
+        body.client_name,
+        body.client_phone,
+        body.client_email,
+        body.client_telegram,
+        &state.cfg.default_phone_region,
+    )?;
+    let setup = CallSetup::check(&state, body.video_mode, body.max_quality, body.record, body.custom_fields).await?;
     let agent_name =
         if staff.claims.name.is_empty() { staff.login.clone() } else { staff.claims.name.clone() };
-    let doc = InteractionDoc {
-        id,
-        status: InteractionStatus::Created,
-        agent_id: staff.id,
-        agent_name,
-        client_name,
-        client_phone,
-        client_email,
-        client_telegram,
-        video_mode: body.video_mode,
-        max_quality: body.max_quality.unwrap_or(MaxQuality::P720),
-        created_at: to_bson(now),
-        updated_at: to_bson(now),
-        link_hash,
-        link_expires_at: to_bson(link_expires_at),
-        short_url: Some(short_url),
-        started_at: None,
-        ended_at: None,
-        end_reason: None,
-        media: Presence::default(),
-        peer_media: PeerMediaDoc {
-            agent_audio: true,
-            agent_video: true,
-            client_audio: true,
-            client_video: true,
-            agent_screen: false,
-            client_screen: false,
+    let (_, view) = creation::create(
+        &state,
+        &req,
+        NewInteraction {
+            agent_id: staff.id,
+            agent_name,
+            team_id: staff.claims.team,
+            created_by: staff.id,
+            client,
+            setup,
+            link_expires_at: Utc::now() + Duration::seconds(state.cfg.link_ttl_secs as i64),
+            schedule: None,
         },
-        join_tap_ms: None,
-        chat_read: Default::default(),
-        next_seq: events.len() as u64,
-        record: body.record.unwrap_or(state.cfg.record_calls),
-        recording: None,
-        team_id: staff.claims.team,
-        features: Default::default(),
-        custom_fields: Default::default(),
-        custom_search: Default::default(),
-        survey: None,
-        schedule: None,
-        events,
-    };
-    state.interactions.insert(&doc).await?;
-    tracing::info!(interaction_id = %id, agent_id = %staff.id, video_mode = ?doc.video_mode, "interaction created");
-    let mut view = doc.view(true);
-    view.client_url = Some(client_url);
+    )
+    .await?;
     Ok(HttpResponse::Created().json(view))
+}
+
+/// The media settings of a new call, within what the features allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CallOptions {
+    pub video_mode: VideoMode,
+    pub max_quality: MaxQuality,
+    pub record: bool,
+}
+
+/// Checks the agent's choices against the features: a switched-off video
+/// mode or recording is refused (403 `feature_disabled`); a quality above
+/// the allowed maximum is 422; without a choice, 720p (or the maximum, when
+/// lower) and the platform's recording default (off when recording is).
+pub(crate) fn call_options(
+    features: &FeatureSettings,
+    video_mode: VideoMode,
+    max_quality: Option<MaxQuality>,
+    record: Option<bool>,
+    record_by_default: bool,
+) -> Result<CallOptions, ApiError> {
+    require_feature(features, FeatureSettings::for_mode(video_mode))?;
+    let max_quality = match max_quality {
+        Some(q) if q > features.max_quality => {
+            return Err(ApiError::validation(format!(
+                "max_quality: at most {} on this platform",
+                serde_json::to_value(features.max_quality).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            )));
+        }
+        Some(q) => q,
+        None => MaxQuality::P720.min(features.max_quality),
+    };
+    let record = match record {
+        Some(true) => {
+            require_feature(features, Feature::Recording)?;
+            true
+        }
+        Some(false) => false,
+        None => record_by_default && features.recording,
+    };
+    Ok(CallOptions { video_mode, max_quality, record })
+}
+
+#[cfg(test)]
+mod tests {
+    use vc_protocol::ErrorCode;
+
+    use super::*;
+
+    #[test]
+    fn choices_stay_within_the_features() {
+        let all = FeatureSettings::default();
+        let o = call_options(&all, VideoMode::TwoWay, None, None, true).unwrap();
+        assert_eq!(o, CallOptions { video_mode: VideoMode::TwoWay, max_quality: MaxQuality::P720, record: true });
+
+        let limited = FeatureSettings {
+            two_way_video: false,
+            recording: false,
+            max_quality: MaxQuality::P480,
+            ..FeatureSettings::default()
+        };
+        let err = call_options(&limited, VideoMode::TwoWay, None, None, true).unwrap_err();
+        assert_eq!(err.code, ErrorCode::FeatureDisabled);
+        let o = call_options(&limited, VideoMode::OneWay, None, None, true).unwrap();
+        assert_eq!((o.max_quality, o.record), (MaxQuality::P480, false));
+        assert_eq!(
+            call_options(&limited, VideoMode::OneWay, Some(MaxQuality::P1080), None, true).unwrap_err().code,
+            ErrorCode::ValidationFailed
+        );
+        assert_eq!(
+            call_options(&limited, VideoMode::OneWay, None, Some(true), true).unwrap_err().code,
+            ErrorCode::FeatureDisabled
+        );
+    }
 }

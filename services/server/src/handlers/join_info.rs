@@ -9,6 +9,7 @@ use vc_runtime::ApiError;
 
 use super::hash_link;
 use crate::lifecycle;
+use crate::settings::logo_url;
 use crate::state::ServerState;
 use crate::store::{Change, InteractionDoc, to_chrono};
 
@@ -32,7 +33,8 @@ pub(crate) async fn resolve(state: &ServerState, token: &str) -> Result<Interact
     Ok(doc)
 }
 
-/// What the client page shows before joining. Opening a link moves its
+/// What the client page shows before joining: the branding and consent
+/// text as admins set them now, the call's functions, and the survey. Opening a link moves its
 /// interaction from `created` to `waiting`.
 #[utoipa::path(
     tag = "join",
@@ -60,17 +62,23 @@ pub async fn join_info(
             .unwrap_or(doc),
         None => doc,
     };
+    let branding = state.settings.branding().await?;
+    let survey = if doc.features.survey {
+        Some(state.settings.survey().await?).filter(|s| !s.questions.is_empty())
+    } else {
+        None
+    };
     Ok(web::Json(JoinInfo {
         interaction_id: doc.id,
         status: doc.status,
         branding: Branding {
-            company_name: state.cfg.company_name.clone(),
-            logo_url: None,
-            accent_color: state.cfg.accent_color.clone(),
-            background_color: None,
-            redirect_url: None,
+            company_name: branding.company_name,
+            logo_url: branding.logo_file_id.map(logo_url),
+            accent_color: branding.accent_color,
+            background_color: Some(branding.background_color),
+            redirect_url: branding.redirect_url,
         },
-        consent_text: state.cfg.consent_text.clone(),
+        consent_text: branding.consent_text,
         features: JoinFeatures {
             video_mode: doc.video_mode,
             max_quality: doc.max_quality,
@@ -78,6 +86,6 @@ pub async fn join_info(
             enabled: doc.features,
         },
         agent_name: doc.agent_name,
-        survey: None,
+        survey,
     }))
 }

@@ -39,7 +39,7 @@ pub async fn media_access(
     if doc.status.is_final() {
         return Err(ended());
     }
-    let room = state.open_room(id, doc.video_mode, doc.max_quality, doc.record).await?;
+    let room = state.open_room(id, doc.video_mode, doc.max_quality, doc.record, doc.features.pointer).await?;
     let ttl = state.cfg.room_token_ttl_secs;
     let grant = TokenGrant::Room {
         interaction_id: id,
@@ -47,6 +47,7 @@ pub async fn media_access(
         video_mode: doc.video_mode,
         max_quality: doc.max_quality,
         record: doc.record,
+        pointer: doc.features.pointer,
     };
     let token = state.issue(grant, ttl).await?;
     Ok(web::Json(MediaAccess {

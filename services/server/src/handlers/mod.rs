@@ -10,7 +10,17 @@ pub mod link;
 pub mod list;
 pub mod media;
 pub mod messages;
+pub mod schedules_cancel;
+pub mod schedules_create;
+pub mod schedules_list;
+pub mod schedules_reminders;
+pub mod schedules_update;
 pub mod send;
+pub mod settings_branding;
+pub mod settings_features;
+pub mod settings_fields;
+pub mod settings_survey;
+pub mod survey;
 pub mod update;
 
 use base64::Engine;

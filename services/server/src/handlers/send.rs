@@ -2,22 +2,13 @@
 
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
-use vc_protocol::msg::{
-    Channel, ClientContact, CreateDelivery, DeliveryCreated, SendLinkAccepted, SendLinkRequest,
-};
+use vc_protocol::msg::{ClientContact, CreateDelivery, DeliveryCreated, SendLinkAccepted, SendLinkRequest};
 use vc_protocol::{DeliveryId, ErrorCode, InteractionId, topics};
 use vc_runtime::{ApiError, Staff};
 
-use crate::phone;
+use crate::creation::recipient;
 use crate::state::{PEER_SERVICE_TIMEOUT, ServerState, ended};
 use crate::store::to_chrono;
-
-fn contact_missing(what: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::ContactMissing,
-        format!("the client has no {what}; add it to the interaction first"),
-    )
-}
 
 /// Send the client link by SMS, Telegram, e-mail or the customer's webhook.
 /// The delivery is queued and goes on in the background; its status
@@ -59,24 +50,14 @@ pub async fn send_link(
             ));
         }
     };
-    let to = match body.channel {
-        Channel::Sms => {
-            let raw = doc.client_phone.as_deref().ok_or_else(|| contact_missing("phone number"))?;
-            let e164 = phone::normalize(raw, &state.cfg.default_phone_region)?;
-            phone::check_can_receive_sms(&e164)?;
-            Some(e164)
-        }
-        Channel::Email => Some(doc.client_email.clone().ok_or_else(|| contact_missing("e-mail address"))?),
-        Channel::Telegram => {
-            Some(doc.client_telegram.clone().ok_or_else(|| contact_missing("Telegram contact"))?)
-        }
-        Channel::Webhook => {
-            if doc.client_phone.is_none() && doc.client_email.is_none() && doc.client_telegram.is_none() {
-                return Err(contact_missing("contact (phone, e-mail or Telegram)"));
-            }
-            None
-        }
-    };
+    let to = recipient(
+        body.channel,
+        doc.client_phone.as_deref(),
+        doc.client_email.as_deref(),
+        doc.client_telegram.as_deref(),
+        &state.cfg.default_phone_region,
+    )?;
+    let branding = state.settings.branding().await?;
     let req = CreateDelivery {
         delivery_id: DeliveryId::new(),
         interaction_id: doc.id,
@@ -84,8 +65,8 @@ pub async fn send_link(
         to,
         language: body.language.unwrap_or_default(),
         link,
-        company_name: state.cfg.company_name.clone(),
-        accent_color: state.cfg.accent_color.clone(),
+        company_name: branding.company_name,
+        accent_color: branding.accent_color,
         agent_name: doc.agent_name.clone(),
         client_name: doc.client_name.clone(),
         contact: ClientContact {
@@ -94,6 +75,7 @@ pub async fn send_link(
             email: doc.client_email.clone(),
             telegram: doc.client_telegram.clone(),
         },
+        kind: Default::default(),
     };
     let created: DeliveryCreated =
         state.bus.request_with_timeout(&topics::msg::create_delivery(), &req, PEER_SERVICE_TIMEOUT).await?;

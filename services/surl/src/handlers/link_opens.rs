@@ -1,8 +1,12 @@
 //! `GET /api/interactions/{id}/link-opens` (staff)
 
 use actix_web::{get, web};
-use vc_protocol::InteractionId;
+use std::time::Duration;
+
 use vc_protocol::auth::Role;
+use vc_protocol::files::GetInteractionAccess;
+use vc_protocol::topics;
+use vc_protocol::{ErrorCode, InteractionId};
 use vc_protocol::surl::LinkOpens;
 use vc_runtime::{ApiError, Staff};
 
@@ -13,7 +17,7 @@ const MAX_OPENS: i64 = 1000;
 
 /// Every open of the interaction's short links by the client, oldest first
 /// (fetches by link-preview robots are left out). Agents see their own
-/// interactions' opens; supervisors and admins see all.
+/// interactions' opens, supervisors their teams', admins all.
 #[utoipa::path(
     tag = "short-links",
     security(("bearer" = [])),
@@ -32,13 +36,34 @@ pub async fn link_opens(
     id: web::Path<InteractionId>,
 ) -> Result<web::Json<LinkOpens>, ApiError> {
     let id = id.into_inner();
-    if staff.role == Role::Agent {
-        match state.links.latest_of(id).await? {
+    match staff.role {
+        Role::Admin => {}
+        Role::Agent => match state.links.latest_of(id).await? {
             Some(link) if link.agent_id != staff.id => {
                 return Err(ApiError::forbidden("this interaction belongs to another agent"));
             }
             Some(_) => {}
             None => return Ok(web::Json(LinkOpens { opens: Vec::new() })),
+        },
+        Role::Supervisor => {
+            // The team is vc-server's to know.
+            let access = state
+                .bus
+                .request_with_timeout(
+                    &topics::server::interaction_access(),
+                    &GetInteractionAccess { interaction_id: id },
+                    Duration::from_secs(3),
+                )
+                .await
+                .map_err(|e| match e {
+                    vc_runtime::BusError::Remote { .. } => {
+                        ApiError::new(ErrorCode::InteractionNotFound, "no such interaction")
+                    }
+                    other => other.into(),
+                })?;
+            if !staff.reaches(access.agent_id, access.team_id) {
+                return Err(ApiError::forbidden("this interaction belongs to an agent outside your teams"));
+            }
         }
     }
     let opens = state.opens.of_interaction(id, MAX_OPENS).await?;
