@@ -7,6 +7,7 @@
 use std::io::Cursor;
 
 use serde_json::{Value, json};
+use vc_testkit::fakes::FakeSmsc;
 use vc_testkit::{Api, Platform};
 
 /// Who calls.
@@ -24,6 +25,8 @@ enum Who {
 
 struct World {
     p: Platform,
+    /// SMS, so calls can be booked.
+    _smsc: FakeSmsc,
     admin: String,
     supervisor: String,
     agent: String,
@@ -70,7 +73,14 @@ impl World {
 }
 
 async fn world() -> World {
-    let p = Platform::start(&[]).await;
+    let smsc = FakeSmsc::start("vc", "sms-secret").await;
+    let url = smsc.url();
+    let p = Platform::start(&[
+        ("VC_MSG__SMS__API_URL", url.as_str()),
+        ("VC_MSG__SMS__LOGIN", "vc"),
+        ("VC_MSG__SMS__PASSWORD", "sms-secret"),
+    ])
+    .await;
     let api = p.api();
     let admin = p.admin_token().await;
     let agent1_id = p.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
@@ -83,7 +93,7 @@ async fn world() -> World {
     let supervisor = api.tokens("super1", "super-pass-1").await.0;
     let (ia, client) = p.joined_call(&agent, &json!({"video_mode": "two_way"})).await;
     let (ib, _) = p.joined_call(&agent2, &json!({"video_mode": "two_way"})).await;
-    World { p, admin, supervisor, agent, client, agent1_id, agent2_id, agent2, team_a, team_b, ia, ib }
+    World { p, _smsc: smsc, admin, supervisor, agent, client, agent1_id, agent2_id, agent2, team_a, team_b, ia, ib }
 }
 
 fn png() -> Vec<u8> {
@@ -235,6 +245,48 @@ async fn every_endpoint_answers_each_role_as_the_table_says() {
             check(format!("{who:?} POST end"), w.call(who, "POST", &path, &json!({})).await, want);
         }
     }
+
+    // Scheduled calls, booked for tomorrow for agent 1 (team A) or 2 (team B).
+    let booking = |agent: Option<&str>| {
+        let at = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+        let mut b = json!({"client_phone": "+79123456789", "at": at, "send_via": "sms", "time_zone": "Europe/Moscow"});
+        if let Some(a) = agent {
+            b["agent_id"] = json!(a);
+        }
+        b
+    };
+    let (a1, a2) = (w.agent1_id.as_str(), w.agent2_id.as_str());
+    for (who, for_a1, for_a2) in [(Admin, 201, 201), (Supervisor, 201, 403), (Agent, 201, 403), (Nobody, 401, 401)] {
+        for (agent, want) in [(a1, for_a1), (a2, for_a2)] {
+            let got = w.call(who, "POST", "/api/schedules", &booking(Some(agent))).await;
+            check(format!("{who:?} books for {agent}"), got, want);
+        }
+    }
+    check("agent books for itself".into(), w.call(Agent, "POST", "/api/schedules", &booking(None)).await, 201);
+    for (who, own, other) in [(Admin, 200, 200), (Supervisor, 200, 403), (Agent, 200, 403)] {
+        for (agent, want) in [(a1, own), (a2, other)] {
+            let r = w.api().post("/api/schedules", Some(&w.admin), &booking(Some(agent))).await.unwrap();
+            let id = r.body["id"].as_str().unwrap().to_owned();
+            let path = format!("/api/schedules/{id}");
+            let got = w.call(who, "PATCH", &path, &json!({"lead_minutes": 30})).await;
+            check(format!("{who:?} reschedules {agent}'s"), got, want);
+            let got = w.call(who, "POST", &format!("{path}/cancel"), &json!({"notify": false})).await;
+            check(format!("{who:?} cancels {agent}'s"), got, want);
+        }
+    }
+    for (who, want) in [(Admin, 200), (Supervisor, 200), (Agent, 200), (Client, 401), (Nobody, 401)] {
+        check(format!("{who:?} lists bookings"), w.call(who, "GET", "/api/schedules", &json!(null)).await, want);
+        let got = w.call(who, "GET", "/api/schedules/reminders", &json!(null)).await;
+        check(format!("{who:?} reminders"), got, want);
+    }
+    // An agent may not hand its call to someone else.
+    let r = w.api().post("/api/schedules", Some(&w.agent), &booking(None)).await.unwrap();
+    let path = format!("/api/schedules/{}", r.body["id"].as_str().unwrap());
+    check("agent reassigns".into(), w.call(Agent, "PATCH", &path, &json!({"agent_id": a2})).await, 403);
+    let r = w.api().get("/api/schedules?limit=500", Some(&w.supervisor)).await.unwrap();
+    let agents: Vec<&str> =
+        r.body["items"].as_array().unwrap().iter().map(|i| i["agent_id"].as_str().unwrap()).collect();
+    assert!(!agents.is_empty() && agents.iter().all(|a| *a == a1), "a supervisor lists its team's bookings: {agents:?}");
 
     assert!(failures.is_empty(), "role matrix mismatches:\n{}", failures.join("\n"));
 }

@@ -41,6 +41,8 @@ fn token_and_verifier() -> (String, TokenVerifier) {
         login: "agent1".into(),
         name: "Agent One".into(),
         role: Role::Agent,
+        team: None,
+        teams: Vec::new(),
         ver: 0,
         sid: SessionId::new(),
         iat: now,

@@ -134,3 +134,114 @@ impl<'a> Message<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+    use vc_protocol::InteractionId;
+    use vc_protocol::msg::{Channel, ClientContact, DeliveryId, DeliveryStatus, Language};
+
+    use super::*;
+    use crate::store::{Step, to_bson};
+
+    fn doc(kind: DeliveryKind, language: Language) -> DeliveryDoc {
+        let created: DateTime<Utc> = "2026-12-01T08:00:00Z".parse().unwrap();
+        DeliveryDoc {
+            id: DeliveryId::new(),
+            interaction_id: InteractionId::new(),
+            channel: Channel::Sms,
+            to: Some("+79161234567".into()),
+            telegram_contact: None,
+            language,
+            link: "https://va.example/s/AbC23456".into(),
+            company_name: "Acme <Bank>".into(),
+            accent_color: "#123456".into(),
+            agent_name: "Ann".into(),
+            client_name: Some("Ivan".into()),
+            contact: ClientContact::default(),
+            kind,
+            status: DeliveryStatus::Queued,
+            provider_id: None,
+            reason: None,
+            detail: None,
+            created_at: to_bson(created),
+            updated_at: to_bson(created),
+            attempts: Vec::new(),
+            step: Step::Send,
+            next_at: None,
+            lease_until: None,
+            in_flight: false,
+            sends: 0,
+            smsc_id: None,
+            sent_at: None,
+            start_payload: None,
+            start_url: None,
+            message_id: None,
+            announce_pending: false,
+        }
+    }
+
+    fn at() -> DateTime<Utc> {
+        "2026-12-05T12:30:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn the_link_now_reads_as_before() {
+        let t = Templates::default();
+        let d = doc(DeliveryKind::Link, Language::Ru);
+        let m = Message::new(&t, &d);
+        assert_eq!(m.sms(), "Acme <Bank>: видеозвонок с оператором https://va.example/s/AbC23456");
+        assert_eq!(m.event(), "link");
+        assert_eq!(m.telegram().1, Some(("Присоединиться", "https://va.example/s/AbC23456")));
+    }
+
+    #[test]
+    fn a_booked_link_names_the_time_in_the_clients_zone() {
+        let t = Templates::default();
+        let d =
+            doc(DeliveryKind::ScheduledLink { at: at(), time_zone: "Europe/Moscow".into() }, Language::Ru);
+        let m = Message::new(&t, &d);
+        let sms = m.sms();
+        assert!(sms.contains("5 декабря в 15:30 (MSK)") && sms.contains(&d.link), "{sms}");
+        let (text, button) = m.telegram();
+        assert!(text.contains("5 декабря в 15:30 (MSK)") && text.contains("Ann"), "{text}");
+        assert!(button.is_some());
+        let (subject, text, html) = m.email();
+        assert_eq!(subject, "Acme <Bank>: видеозвонок 5 декабря в 15:30 (MSK)");
+        assert!(text.contains("Здравствуйте, Ivan!") && text.contains(&d.link), "{text}");
+        assert!(
+            html.contains("Acme &lt;Bank&gt;") && html.contains(r#"<a href="https://va.example/s/AbC23456""#)
+        );
+        assert_eq!(m.event(), "scheduled_link");
+    }
+
+    #[test]
+    fn a_cancellation_has_no_link_and_carries_the_reason() {
+        let t = Templates::default();
+        let kind = DeliveryKind::Cancelled {
+            at: at(),
+            time_zone: "Europe/London".into(),
+            reason: Some("the <agent> is ill".into()),
+        };
+        let d = doc(kind, Language::En);
+        let m = Message::new(&t, &d);
+        assert_eq!(
+            m.sms(),
+            "Acme <Bank>: the video call on 5 December at 12:30 (GMT) is cancelled. Reason: the <agent> is ill"
+        );
+        let (text, button) = m.telegram();
+        assert!(button.is_none() && !text.contains("/s/"), "{text}");
+        assert!(text.ends_with("\n\nReason: the <agent> is ill"), "{text}");
+        let (subject, text, html) = m.email();
+        assert_eq!(subject, "Acme <Bank>: your video call on 5 December at 12:30 (GMT) is cancelled");
+        assert!(!text.contains("/s/") && text.contains("Reason: the <agent> is ill"), "{text}");
+        assert!(!html.contains("<a href") && html.contains("the &lt;agent&gt; is ill"), "{html}");
+        assert_eq!(m.event(), "cancelled");
+        let quiet =
+            doc(DeliveryKind::Cancelled { at: at(), time_zone: "UTC".into(), reason: None }, Language::En);
+        assert_eq!(
+            Message::new(&t, &quiet).sms(),
+            "Acme <Bank>: the video call on 5 December at 12:30 (UTC) is cancelled."
+        );
+    }
+}

@@ -39,7 +39,8 @@ pub async fn create_interaction(
         body.client_telegram,
         &state.cfg.default_phone_region,
     )?;
-    let setup = CallSetup::check(&state, body.video_mode, body.max_quality, body.record, body.custom_fields).await?;
+    let setup =
+        CallSetup::check(&state, body.video_mode, body.max_quality, body.record, body.custom_fields).await?;
     let agent_name =
         if staff.claims.name.is_empty() { staff.login.clone() } else { staff.claims.name.clone() };
     let (_, view) = creation::create(
@@ -84,7 +85,10 @@ pub(crate) fn call_options(
         Some(q) if q > features.max_quality => {
             return Err(ApiError::validation(format!(
                 "max_quality: at most {} on this platform",
-                serde_json::to_value(features.max_quality).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+                serde_json::to_value(features.max_quality)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
             )));
         }
         Some(q) => q,
@@ -111,7 +115,10 @@ mod tests {
     fn choices_stay_within_the_features() {
         let all = FeatureSettings::default();
         let o = call_options(&all, VideoMode::TwoWay, None, None, true).unwrap();
-        assert_eq!(o, CallOptions { video_mode: VideoMode::TwoWay, max_quality: MaxQuality::P720, record: true });
+        assert_eq!(
+            o,
+            CallOptions { video_mode: VideoMode::TwoWay, max_quality: MaxQuality::P720, record: true }
+        );
 
         let limited = FeatureSettings {
             two_way_video: false,

@@ -8,6 +8,7 @@ use vc_protocol::interaction::EventKind;
 use vc_protocol::msg::{
     ClientContact, CreateDelivery, DeliveryCreated, DeliveryId, DeliveryKind, DeliveryStatus, FailureReason,
 };
+use vc_protocol::settings::BrandingSettings;
 use vc_protocol::topics;
 use vc_runtime::BusError;
 
@@ -53,6 +54,7 @@ fn request(
     s: &ScheduleDoc,
     what: Message,
     id: DeliveryId,
+    branding: BrandingSettings,
 ) -> CreateDelivery {
     let at = to_chrono(s.at);
     let kind = match what {
@@ -83,8 +85,8 @@ fn request(
         to,
         language: s.language,
         link: doc.short_url.clone().unwrap_or_default(),
-        company_name: state.cfg.company_name.clone(),
-        accent_color: state.cfg.accent_color.clone(),
+        company_name: branding.company_name,
+        accent_color: branding.accent_color,
         agent_name: doc.agent_name.clone(),
         client_name: doc.client_name.clone(),
         contact: ClientContact {
@@ -109,7 +111,14 @@ pub async fn hand_over(
 ) -> Outcome {
     let Some(s) = &doc.schedule else { return Outcome::Refused };
     let Some(id) = what.delivery_id(s) else { return Outcome::Refused };
-    let req = request(state, doc, s, what, id);
+    let branding = match state.settings.branding().await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(interaction_id = %doc.id, error = %e, "no branding; handed over later");
+            return Outcome::Unanswered;
+        }
+    };
+    let req = request(state, doc, s, what, id, branding);
     let answer =
         state.bus.request_with_timeout(&topics::msg::create_delivery(), &req, PEER_SERVICE_TIMEOUT).await;
     let outcome = match answer {

@@ -101,8 +101,9 @@ async fn user(state: &ServerState, id: UserId) -> Result<Option<UserSummary>, Ap
 
 /// The agent a call is booked for (or reassigned to): `requested`, or the
 /// caller. An agent books only for itself, a supervisor for agents of its
-/// teams, an admin for any agent (403 `forbidden`); the agent must exist,
-/// be an agent and be active (422 `validation_failed`).
+/// teams (and agents outside every team, docs/roles.md), an admin for any
+/// agent (403 `forbidden`); the agent must exist, be an agent and be
+/// active (422 `validation_failed`).
 pub async fn agent_for(
     state: &ServerState,
     staff: &Staff,
@@ -125,7 +126,7 @@ pub async fn agent_for(
     if u.disabled {
         return Err(ApiError::validation(format!("agent_id: {} is disabled", u.login)));
     }
-    if staff.role == Role::Supervisor && !u.team_id.is_some_and(|t| staff.claims.teams.contains(&t)) {
+    if staff.role == Role::Supervisor && !u.team_id.is_none_or(|t| staff.claims.teams.contains(&t)) {
         return Err(ApiError::forbidden(format!("{} is not an agent of your teams", u.login)));
     }
     Ok(u)

@@ -34,7 +34,8 @@ pub struct Schedules {
 #[derive(Debug, Clone)]
 pub enum Scope {
     All,
-    /// A supervisor: calls of these teams, and its own.
+    /// A supervisor: calls of these teams, of agents outside every team,
+    /// and its own (docs/roles.md).
     Teams {
         teams: Vec<TeamId>,
         or_agent: UserId,
@@ -252,7 +253,11 @@ impl Schedules {
                 let teams: Vec<String> = teams.iter().map(ToString::to_string).collect();
                 q.insert(
                     "$or",
-                    vec![doc! {"team_id": {"$in": teams}}, doc! {"agent_id": or_agent.to_string()}],
+                    vec![
+                        doc! {"team_id": {"$in": teams}},
+                        doc! {"team_id": null},
+                        doc! {"agent_id": or_agent.to_string()},
+                    ],
                 );
             }
         }

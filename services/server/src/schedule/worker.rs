@@ -49,7 +49,7 @@ pub async fn run(state: Arc<ServerState>, schedules: Schedules) {
 pub async fn pass(state: &ServerState, schedules: &Schedules) -> Result<(), ApiError> {
     let cfg = &state.cfg.schedule;
     for id in schedules.to_settle().await? {
-        settle(state, id).await?;
+        logged(id, "schedule not settled", settle(state, id).await);
     }
     let now = Utc::now();
     let due = schedules.due_sends(now).await?;
@@ -76,12 +76,20 @@ pub async fn pass(state: &ServerState, schedules: &Schedules) -> Result<(), ApiE
         .await;
     let now = Utc::now();
     for id in schedules.due_reminders(now, secs(cfg.reminder_secs)).await? {
-        remind(state, id).await?;
+        logged(id, "reminder not logged yet", remind(state, id).await);
     }
     for id in schedules.overdue(Utc::now(), secs(cfg.missed_after_secs)).await? {
-        missed(state, id, secs(cfg.missed_after_secs)).await?;
+        logged(id, "missed call not marked yet", missed(state, id, secs(cfg.missed_after_secs)).await);
     }
     Ok(())
+}
+
+/// One item's failure does not hold up the others; it is tried again at
+/// the next tick.
+fn logged(id: InteractionId, what: &str, r: Result<(), ApiError>) {
+    if let Err(e) = r {
+        tracing::warn!(interaction_id = %id, error = %e, "{what}");
+    }
 }
 
 fn secs(s: u64) -> Duration {
