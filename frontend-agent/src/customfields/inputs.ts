@@ -38,13 +38,13 @@ export class FieldControl {
       ]);
       this.input = select;
     } else {
-      const type = def.kind === "number" ? "number" : def.kind === "date" ? "date" : "text";
+      // A number is typed as text (with the decimal keyboard on phones), so
+      // "12,5" reaches the check instead of being dropped by the browser.
       this.input = el("input", {
         testid,
         attrs: {
           ...common,
-          type,
-          step: def.kind === "number" ? "any" : undefined,
+          type: def.kind === "date" ? "date" : "text",
           inputmode: def.kind === "number" ? "decimal" : undefined,
           maxlength: def.kind === "text" ? String(MAX_TEXT) : undefined,
           autocomplete: "off",
@@ -73,9 +73,9 @@ export class FieldControl {
     this.input.value = v;
   }
 
-  /** The input's value, checked (a number the browser could not read is a problem too). */
+  /** The input's value, checked (a date the browser could not read is a problem too). */
   check(): FieldCheck {
-    if (this.input instanceof HTMLInputElement && this.input.validity.badInput) return { ok: false, problem: this.def.kind === "date" ? "date" : "number" };
+    if (this.input instanceof HTMLInputElement && this.input.validity.badInput) return { ok: false, problem: "date" };
     return checkField(this.def, this.input.value);
   }
 

@@ -196,6 +196,16 @@ impl InteractionDoc {
         }
     }
 
+    /// The client's contacts, for a delivery (the webhook connector gets them all).
+    pub fn contact(&self) -> vc_protocol::msg::ClientContact {
+        vc_protocol::msg::ClientContact {
+            name: self.client_name.clone(),
+            phone: self.client_phone.clone(),
+            email: self.client_email.clone(),
+            telegram: self.client_telegram.clone(),
+        }
+    }
+
     /// The other party's last announced microphone / camera state, for `role`.
     pub fn peer_media_for(&self, role: Party) -> (bool, bool) {
         match role {

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
-use vc_protocol::msg::{ClientContact, CreateDelivery, DeliveryCreated, SendLinkAccepted, SendLinkRequest};
+use vc_protocol::msg::{CreateDelivery, DeliveryCreated, SendLinkAccepted, SendLinkRequest};
 use vc_protocol::{DeliveryId, ErrorCode, InteractionId, topics};
 use vc_runtime::{ApiError, Staff};
 
@@ -69,12 +69,7 @@ pub async fn send_link(
         accent_color: branding.accent_color,
         agent_name: doc.agent_name.clone(),
         client_name: doc.client_name.clone(),
-        contact: ClientContact {
-            name: doc.client_name.clone(),
-            phone: doc.client_phone.clone(),
-            email: doc.client_email.clone(),
-            telegram: doc.client_telegram.clone(),
-        },
+        contact: doc.contact(),
         kind: Default::default(),
     };
     let created: DeliveryCreated =

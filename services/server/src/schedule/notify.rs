@@ -6,7 +6,7 @@
 
 use vc_protocol::interaction::EventKind;
 use vc_protocol::msg::{
-    ClientContact, CreateDelivery, DeliveryCreated, DeliveryId, DeliveryKind, DeliveryStatus, FailureReason,
+    CreateDelivery, DeliveryCreated, DeliveryId, DeliveryKind, DeliveryStatus, FailureReason,
 };
 use vc_protocol::settings::BrandingSettings;
 use vc_protocol::topics;
@@ -89,12 +89,7 @@ fn request(
         accent_color: branding.accent_color,
         agent_name: doc.agent_name.clone(),
         client_name: doc.client_name.clone(),
-        contact: ClientContact {
-            name: doc.client_name.clone(),
-            phone: doc.client_phone.clone(),
-            email: doc.client_email.clone(),
-            telegram: doc.client_telegram.clone(),
-        },
+        contact: doc.contact(),
         kind,
     }
 }
