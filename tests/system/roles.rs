@@ -93,13 +93,29 @@ async fn world() -> World {
     let supervisor = api.tokens("super1", "super-pass-1").await.0;
     let (ia, client) = p.joined_call(&agent, &json!({"video_mode": "two_way"})).await;
     let (ib, _) = p.joined_call(&agent2, &json!({"video_mode": "two_way"})).await;
-    World { p, _smsc: smsc, admin, supervisor, agent, client, agent1_id, agent2_id, agent2, team_a, team_b, ia, ib }
+    World {
+        p,
+        _smsc: smsc,
+        admin,
+        supervisor,
+        agent,
+        client,
+        agent1_id,
+        agent2_id,
+        agent2,
+        team_a,
+        team_b,
+        ia,
+        ib,
+    }
 }
 
 fn png() -> Vec<u8> {
     let img = image::RgbaImage::from_pixel(8, 8, image::Rgba([1, 2, 3, 255]));
     let mut out = Vec::new();
-    image::DynamicImage::ImageRgba8(img).write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    image::DynamicImage::ImageRgba8(img)
+        .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
     out
 }
 
@@ -132,7 +148,9 @@ async fn every_endpoint_answers_each_role_as_the_table_says() {
         ("PATCH", "", json!({"custom_fields": {}})),
     ];
     for (method, suffix, body) in &per_interaction {
-        for (who, own, other) in [(Admin, 200, 200), (Supervisor, 200, 403), (Agent, 200, 403), (Nobody, 401, 401)] {
+        for (who, own, other) in
+            [(Admin, 200, 200), (Supervisor, 200, 403), (Agent, 200, 403), (Nobody, 401, 401)]
+        {
             for (id, want) in [(&w.ia, own), (&w.ib, other)] {
                 let path = format!("/api/interactions/{id}{suffix}");
                 let got = w.call(who, method, &path, body).await;
@@ -163,7 +181,8 @@ async fn every_endpoint_answers_each_role_as_the_table_says() {
     let r = w.api().get(&format!("/api/interactions?team_id={}", w.team_b), Some(&w.admin)).await.unwrap();
     assert_eq!(r.body["items"][0]["id"], w.ib.as_str());
     // An agent cannot widen its list.
-    let r = w.api().get(&format!("/api/interactions?agent_id={}", w.agent2_id), Some(&w.agent)).await.unwrap();
+    let r =
+        w.api().get(&format!("/api/interactions?agent_id={}", w.agent2_id), Some(&w.agent)).await.unwrap();
     assert_eq!(r.body["total"], 1);
     assert_eq!(r.body["items"][0]["id"], w.ia.as_str());
 
@@ -209,12 +228,17 @@ async fn every_endpoint_answers_each_role_as_the_table_says() {
         }
     }
     for (who, want) in [(Supervisor, 403), (Agent, 403), (Admin, 201)] {
-        let r = w.api().post_bytes("/api/settings/branding/logo", w.token(who), "image/png", png()).await.unwrap();
+        let r = w
+            .api()
+            .post_bytes("/api/settings/branding/logo", w.token(who), "image/png", png())
+            .await
+            .unwrap();
         check(format!("{who:?} POST logo"), r.status, want);
     }
     // Creating users and teams: admins only.
     for (i, (who, want)) in [(Supervisor, 403), (Agent, 403), (Admin, 201)].into_iter().enumerate() {
-        let body = json!({"login": format!("new{i}"), "password": "new-pass-1234", "role": "agent", "name": "New"});
+        let body =
+            json!({"login": format!("new{i}"), "password": "new-pass-1234", "role": "agent", "name": "New"});
         check(format!("{who:?} POST /api/users"), w.call(who, "POST", "/api/users", &body).await, want);
         let body = json!({"name": format!("Team {i}")});
         check(format!("{who:?} POST /api/teams"), w.call(who, "POST", "/api/teams", &body).await, want);
@@ -226,10 +250,15 @@ async fn every_endpoint_answers_each_role_as_the_table_says() {
     }
     // What each sees of users and teams.
     let r = w.api().get("/api/users", Some(&w.supervisor)).await.unwrap();
-    let logins: Vec<&str> = r.body["items"].as_array().unwrap().iter().map(|u| u["login"].as_str().unwrap()).collect();
-    assert!(logins.contains(&"agent1") && !logins.contains(&"agent2") && !logins.contains(&"admin"), "{logins:?}");
+    let logins: Vec<&str> =
+        r.body["items"].as_array().unwrap().iter().map(|u| u["login"].as_str().unwrap()).collect();
+    assert!(
+        logins.contains(&"agent1") && !logins.contains(&"agent2") && !logins.contains(&"admin"),
+        "{logins:?}"
+    );
     let r = w.api().get("/api/teams", Some(&w.supervisor)).await.unwrap();
-    let names: Vec<&str> = r.body["items"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        r.body["items"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(names, vec!["Team A"]);
     assert_eq!(r.body["items"][0]["agents"], 1);
     assert_eq!(r.body["items"][0]["supervisors"], 1);
@@ -240,7 +269,11 @@ async fn every_endpoint_answers_each_role_as_the_table_says() {
     // Ending: a fresh call per caller and team.
     for (who, own, other) in [(Supervisor, 200, 403), (Agent, 200, 403), (Admin, 200, 200)] {
         for (token, want) in [(&w.agent, own), (&w.agent2, other)] {
-            let r = w.api().post("/api/interactions", Some(token), &json!({"video_mode": "two_way"})).await.unwrap();
+            let r = w
+                .api()
+                .post("/api/interactions", Some(token), &json!({"video_mode": "two_way"}))
+                .await
+                .unwrap();
             let path = format!("/api/interactions/{}/end", r.body["id"].as_str().unwrap());
             check(format!("{who:?} POST end"), w.call(who, "POST", &path, &json!({})).await, want);
         }
@@ -256,13 +289,19 @@ async fn every_endpoint_answers_each_role_as_the_table_says() {
         b
     };
     let (a1, a2) = (w.agent1_id.as_str(), w.agent2_id.as_str());
-    for (who, for_a1, for_a2) in [(Admin, 201, 201), (Supervisor, 201, 403), (Agent, 201, 403), (Nobody, 401, 401)] {
+    for (who, for_a1, for_a2) in
+        [(Admin, 201, 201), (Supervisor, 201, 403), (Agent, 201, 403), (Nobody, 401, 401)]
+    {
         for (agent, want) in [(a1, for_a1), (a2, for_a2)] {
             let got = w.call(who, "POST", "/api/schedules", &booking(Some(agent))).await;
             check(format!("{who:?} books for {agent}"), got, want);
         }
     }
-    check("agent books for itself".into(), w.call(Agent, "POST", "/api/schedules", &booking(None)).await, 201);
+    check(
+        "agent books for itself".into(),
+        w.call(Agent, "POST", "/api/schedules", &booking(None)).await,
+        201,
+    );
     for (who, own, other) in [(Admin, 200, 200), (Supervisor, 200, 403), (Agent, 200, 403)] {
         for (agent, want) in [(a1, own), (a2, other)] {
             let r = w.api().post("/api/schedules", Some(&w.admin), &booking(Some(agent))).await.unwrap();
@@ -275,7 +314,11 @@ async fn every_endpoint_answers_each_role_as_the_table_says() {
         }
     }
     for (who, want) in [(Admin, 200), (Supervisor, 200), (Agent, 200), (Client, 401), (Nobody, 401)] {
-        check(format!("{who:?} lists bookings"), w.call(who, "GET", "/api/schedules", &json!(null)).await, want);
+        check(
+            format!("{who:?} lists bookings"),
+            w.call(who, "GET", "/api/schedules", &json!(null)).await,
+            want,
+        );
         let got = w.call(who, "GET", "/api/schedules/reminders", &json!(null)).await;
         check(format!("{who:?} reminders"), got, want);
     }
@@ -286,7 +329,10 @@ async fn every_endpoint_answers_each_role_as_the_table_says() {
     let r = w.api().get("/api/schedules?limit=500", Some(&w.supervisor)).await.unwrap();
     let agents: Vec<&str> =
         r.body["items"].as_array().unwrap().iter().map(|i| i["agent_id"].as_str().unwrap()).collect();
-    assert!(!agents.is_empty() && agents.iter().all(|a| *a == a1), "a supervisor lists its team's bookings: {agents:?}");
+    assert!(
+        !agents.is_empty() && agents.iter().all(|a| *a == a1),
+        "a supervisor lists its team's bookings: {agents:?}"
+    );
 
     assert!(failures.is_empty(), "role matrix mismatches:\n{}", failures.join("\n"));
 }
@@ -305,7 +351,10 @@ async fn a_supervisor_sees_a_new_team_after_its_next_refresh() {
     let path = format!("/api/interactions/{id}");
     assert_eq!(api.get(&path, Some(&sup)).await.unwrap().status, 403);
 
-    let r = api.patch(&format!("/api/users/{sup_id}"), Some(&admin), &json!({"supervises": [team]})).await.unwrap();
+    let r = api
+        .patch(&format!("/api/users/{sup_id}"), Some(&admin), &json!({"supervises": [team]}))
+        .await
+        .unwrap();
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["supervises"], json!([team]));
     // The old token no longer works; the refreshed one carries the team.
@@ -324,17 +373,23 @@ async fn a_supervisor_sees_a_new_team_after_its_next_refresh() {
     assert_eq!(api.get(&path, Some(fresh)).await.unwrap().status, 200);
 
     // Bad memberships are refused with clear errors.
-    let r = api.patch(&format!("/api/users/{sup_id}"), Some(&admin), &json!({"team_id": team})).await.unwrap();
+    let r =
+        api.patch(&format!("/api/users/{sup_id}"), Some(&admin), &json!({"team_id": team})).await.unwrap();
     assert_eq!(r.status, 422, "a supervisor is not in a team: {:?}", r.body);
     let r = api
-        .patch(&format!("/api/users/{agent_id}"), Some(&admin), &json!({"team_id": uuid::Uuid::new_v4().to_string()}))
+        .patch(
+            &format!("/api/users/{agent_id}"),
+            Some(&admin),
+            &json!({"team_id": uuid::Uuid::new_v4().to_string()}),
+        )
         .await
         .unwrap();
     assert_eq!((r.status, r.code()), (404, "team_not_found"));
     let r = api.post("/api/teams", Some(&admin), &json!({"name": "north"})).await.unwrap();
     assert_eq!(r.status, 422, "names are unique ignoring case: {:?}", r.body);
     // Taking the agent out of its team: its next calls have no team.
-    let r = api.patch(&format!("/api/users/{agent_id}"), Some(&admin), &json!({"team_id": null})).await.unwrap();
+    let r =
+        api.patch(&format!("/api/users/{agent_id}"), Some(&admin), &json!({"team_id": null})).await.unwrap();
     assert_eq!(r.body["team_id"], Value::Null);
 }
 

@@ -36,7 +36,8 @@ impl Desk {
     }
 
     async fn join(&self, link: &str) -> String {
-        let r = self.p.api().post(&format!("/api/join/{link}"), None, &json!({"consent": true})).await.unwrap();
+        let r =
+            self.p.api().post(&format!("/api/join/{link}"), None, &json!({"consent": true})).await.unwrap();
         assert_eq!(r.status, 200, "{:?}", r.body);
         r.body["client_token"].as_str().unwrap().to_owned()
     }
@@ -57,7 +58,9 @@ impl Desk {
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbaImage::from_pixel(w, h, image::Rgba([200, 30, 60, 255]));
     let mut out = Vec::new();
-    image::DynamicImage::ImageRgba8(img).write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    image::DynamicImage::ImageRgba8(img)
+        .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
     out
 }
 
@@ -96,11 +99,20 @@ async fn branding_shows_on_the_next_page_load_without_a_restart() {
     assert_eq!(r.body["accent_color"], "#aa3300");
 
     // A logo: validated, scaled to fit 512 x 256, served as PNG.
-    let r = api.post_bytes("/api/settings/branding/logo", Some(&d.admin), "text/plain", b"not an image".to_vec()).await.unwrap();
+    let r = api
+        .post_bytes("/api/settings/branding/logo", Some(&d.admin), "text/plain", b"not an image".to_vec())
+        .await
+        .unwrap();
     assert_eq!((r.status, r.code()), (422, "invalid_image"), "{:?}", r.body);
-    let r = api.post_bytes("/api/settings/branding/logo", Some(&d.agent), "image/png", png(10, 10)).await.unwrap();
+    let r = api
+        .post_bytes("/api/settings/branding/logo", Some(&d.agent), "image/png", png(10, 10))
+        .await
+        .unwrap();
     assert_eq!(r.status, 403);
-    let r = api.post_bytes("/api/settings/branding/logo", Some(&d.admin), "image/png", png(1600, 400)).await.unwrap();
+    let r = api
+        .post_bytes("/api/settings/branding/logo", Some(&d.admin), "image/png", png(1600, 400))
+        .await
+        .unwrap();
     assert_eq!(r.status, 201, "{:?}", r.body);
     assert_eq!((r.body["width"].as_u64(), r.body["height"].as_u64()), (Some(512), Some(128)));
     let url = r.body["url"].as_str().unwrap().to_owned();
@@ -120,7 +132,10 @@ async fn branding_shows_on_the_next_page_load_without_a_restart() {
     // Staff read it too.
     let r = api.get("/api/settings/branding", Some(&d.agent)).await.unwrap();
     assert_eq!(r.body["company_name"], "Romashka");
-    assert_eq!(r.body["logo_file_id"], after.body["branding"]["logo_url"].as_str().unwrap().rsplit('/').next().unwrap());
+    assert_eq!(
+        r.body["logo_file_id"],
+        after.body["branding"]["logo_url"].as_str().unwrap().rsplit('/').next().unwrap()
+    );
 }
 
 #[tokio::test]
@@ -144,9 +159,15 @@ async fn a_switched_off_function_is_refused() {
     // New calls: the mode, quality and recording that are off are refused.
     let r = api.post("/api/interactions", Some(&d.agent), &json!({"video_mode": "two_way"})).await.unwrap();
     assert_eq!((r.status, r.code()), (403, "feature_disabled"), "{:?}", r.body);
-    let r = api.post("/api/interactions", Some(&d.agent), &json!({"video_mode": "one_way", "max_quality": "720p"})).await.unwrap();
+    let r = api
+        .post("/api/interactions", Some(&d.agent), &json!({"video_mode": "one_way", "max_quality": "720p"}))
+        .await
+        .unwrap();
     assert_eq!((r.status, r.code()), (422, "validation_failed"), "{:?}", r.body);
-    let r = api.post("/api/interactions", Some(&d.agent), &json!({"video_mode": "one_way", "record": true})).await.unwrap();
+    let r = api
+        .post("/api/interactions", Some(&d.agent), &json!({"video_mode": "one_way", "record": true}))
+        .await
+        .unwrap();
     assert_eq!((r.status, r.code()), (403, "feature_disabled"), "{:?}", r.body);
     let (id, link) = d.create(json!({"video_mode": "one_way"})).await;
     let view = api.get(&format!("/api/interactions/{id}"), Some(&d.agent)).await.unwrap();
@@ -158,7 +179,10 @@ async fn a_switched_off_function_is_refused() {
     for f in ["chat", "files", "pointer", "screenshots", "hd_photo", "geolocation", "screen_share"] {
         assert_eq!(enabled[f], false, "{f} in {enabled}");
     }
-    let r = api.patch(&format!("/api/interactions/{id}"), Some(&d.agent), &json!({"video_mode": "two_way"})).await.unwrap();
+    let r = api
+        .patch(&format!("/api/interactions/{id}"), Some(&d.agent), &json!({"video_mode": "two_way"}))
+        .await
+        .unwrap();
     assert_eq!(r.code(), "feature_disabled");
 
     // In the call: chat, location, requests and screen sharing are refused.
@@ -167,7 +191,11 @@ async fn a_switched_off_function_is_refused() {
     ws.send(json!({"type": "chat", "client_msg_id": "c1", "text": "hello"})).await;
     let seen = ws.until(WAIT, |v| v["type"] == "chat_error" || v["type"] == "chat_ack").await;
     let last = seen.last().unwrap();
-    assert_eq!((last["type"].as_str(), last["code"].as_str()), (Some("chat_error"), Some("feature_disabled")), "{last}");
+    assert_eq!(
+        (last["type"].as_str(), last["code"].as_str()),
+        (Some("chat_error"), Some("feature_disabled")),
+        "{last}"
+    );
     ws.send(json!({"type": "location", "client_msg_id": "l1", "lat": 55.75, "lon": 37.62, "accuracy_m": 10.0, "measured_at_ms": chrono::Utc::now().timestamp_millis()})).await;
     let seen = ws.until(WAIT, |v| v["client_msg_id"] == "l1").await;
     assert_eq!(seen.last().unwrap()["code"], "feature_disabled", "{seen:?}");
@@ -222,9 +250,15 @@ async fn custom_fields_are_checked_stored_and_searchable() {
     let r = api.post("/api/interactions", Some(&d.agent), &create(json!({"amount": 5}))).await.unwrap();
     assert_eq!((r.status, r.code()), (422, "validation_failed"));
     assert!(r.body["message"].as_str().unwrap().contains("contract: required"), "{:?}", r.body);
-    let r = api.post("/api/interactions", Some(&d.agent), &create(json!({"contract": "A-1", "tier": "platinum"}))).await.unwrap();
+    let r = api
+        .post("/api/interactions", Some(&d.agent), &create(json!({"contract": "A-1", "tier": "platinum"})))
+        .await
+        .unwrap();
     assert_eq!(r.status, 422);
-    let r = api.post("/api/interactions", Some(&d.agent), &create(json!({"contract": "A-1", "due": "31.12.2026"}))).await.unwrap();
+    let r = api
+        .post("/api/interactions", Some(&d.agent), &create(json!({"contract": "A-1", "due": "31.12.2026"})))
+        .await
+        .unwrap();
     assert_eq!(r.status, 422);
     let (id, _) = d.create(create(json!({"contract": "A-17", "amount": "1250,50", "tier": "gold"}))).await;
     let (other, _) = d.create(create(json!({"contract": "B-2"}))).await;
@@ -232,20 +266,38 @@ async fn custom_fields_are_checked_stored_and_searchable() {
     assert_eq!(view.body["custom_fields"], json!({"contract": "A-17", "amount": 1250.5, "tier": "gold"}));
 
     // Filled in during the call: merged; a required one cannot be cleared.
-    let r = api.patch(&format!("/api/interactions/{id}"), Some(&d.agent), &json!({"custom_fields": {"due": "2027-01-15", "tier": null}})).await.unwrap();
+    let r = api
+        .patch(
+            &format!("/api/interactions/{id}"),
+            Some(&d.agent),
+            &json!({"custom_fields": {"due": "2027-01-15", "tier": null}}),
+        )
+        .await
+        .unwrap();
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["custom_fields"], json!({"contract": "A-17", "amount": 1250.5, "due": "2027-01-15"}));
-    let r = api.patch(&format!("/api/interactions/{id}"), Some(&d.agent), &json!({"custom_fields": {"contract": null}})).await.unwrap();
+    let r = api
+        .patch(
+            &format!("/api/interactions/{id}"),
+            Some(&d.agent),
+            &json!({"custom_fields": {"contract": null}}),
+        )
+        .await
+        .unwrap();
     assert_eq!(r.status, 422);
 
     // Searchable by value (any case) and by the client's phone (any format).
-    let found = api.get("/api/interactions?field_key=contract&field_value=a-17", Some(&d.admin)).await.unwrap();
-    let ids: Vec<&str> = found.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    let found =
+        api.get("/api/interactions?field_key=contract&field_value=a-17", Some(&d.admin)).await.unwrap();
+    let ids: Vec<&str> =
+        found.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
     assert_eq!(ids, vec![id.as_str()]);
-    let found = api.get("/api/interactions?field_key=due&field_value=2027-01-15", Some(&d.agent)).await.unwrap();
+    let found =
+        api.get("/api/interactions?field_key=due&field_value=2027-01-15", Some(&d.agent)).await.unwrap();
     assert_eq!(found.body["total"], 1);
     let found = api.get("/api/interactions?phone=89123456789", Some(&d.agent)).await.unwrap();
-    let mut ids: Vec<&str> = found.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    let mut ids: Vec<&str> =
+        found.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
     ids.sort();
     let mut want = vec![id.as_str(), other.as_str()];
     want.sort();
@@ -265,7 +317,12 @@ async fn the_survey_is_answered_once_after_the_call() {
     ]});
     let r = d.put("survey", survey).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let qids: Vec<String> = r.body["questions"].as_array().unwrap().iter().map(|q| q["id"].as_str().unwrap().to_owned()).collect();
+    let qids: Vec<String> = r.body["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(qids.len(), 3);
 
     // Without the feature there is no survey.

@@ -93,8 +93,8 @@ impl AuthState {
                 exp: expires_at.timestamp(),
                 jti,
             })?,
-            TokenGrant::Room { interaction_id, role, video_mode, max_quality, record, pointer } => {
-                self.sign(&RoomClaims {
+            TokenGrant::Room { interaction_id, role, video_mode, max_quality, record, pointer } => self
+                .sign(&RoomClaims {
                     iss: TOKEN_ISSUER.into(),
                     aud: TOKEN_AUDIENCE.into(),
                     sub: *interaction_id,
@@ -107,8 +107,7 @@ impl AuthState {
                     iat: now.timestamp(),
                     exp: expires_at.timestamp(),
                     jti,
-                })?
-            }
+                })?,
             TokenGrant::Recording { interaction_id } => self.sign(&RecordingClaims {
                 iss: TOKEN_ISSUER.into(),
                 aud: TOKEN_AUDIENCE.into(),

@@ -294,12 +294,18 @@ impl Default for Templates {
                 "Здравствуйте! {company}: ваш видеозвонок с оператором {agent} назначен на {time}. В это время откройте ссылку: {link}",
                 "Hello! {company}: your video call with {agent} is booked for {time}. At that time, open the link: {link}",
             ),
-            email_subject_scheduled: l("{company}: видеозвонок {time}", "{company}: your video call on {time}"),
+            email_subject_scheduled: l(
+                "{company}: видеозвонок {time}",
+                "{company}: your video call on {time}",
+            ),
             email_text_scheduled: l(
                 "Здравствуйте, {client}!\n\nОператор {agent} ({company}) ждёт вас на видеозвонке {time}. В это время откройте ссылку в браузере телефона или компьютера, устанавливать ничего не нужно:\n\n{link}\n\nЕсли вы не ждали этого письма, просто удалите его.",
                 "Hello {client},\n\n{agent} from {company} will meet you in a video call on {time}. At that time, open the link in your phone's or computer's browser; there is nothing to install:\n\n{link}\n\nIf you did not expect this message, simply delete it.",
             ),
-            sms_cancelled: l("{company}: видеозвонок {time} отменён.", "{company}: the video call on {time} is cancelled."),
+            sms_cancelled: l(
+                "{company}: видеозвонок {time} отменён.",
+                "{company}: the video call on {time} is cancelled.",
+            ),
             telegram_cancelled: l(
                 "Здравствуйте! {company}: видеозвонок с оператором {agent} {time} отменён.",
                 "Hello! {company}: your video call with {agent} on {time} is cancelled.",

@@ -12,8 +12,8 @@ use mongodb::{Collection, IndexModel};
 use serde::{Deserialize, Serialize};
 use vc_protocol::InteractionId;
 use vc_protocol::msg::{
-    Channel, ClientContact, Delivery, DeliveryAttempt, DeliveryId, DeliveryKind, DeliveryStatus, FailureReason,
-    Language,
+    Channel, ClientContact, Delivery, DeliveryAttempt, DeliveryId, DeliveryKind, DeliveryStatus,
+    FailureReason, Language,
 };
 use vc_runtime::Db;
 use vc_runtime::db::DbError;

@@ -97,12 +97,32 @@ pub fn safe_color(c: &str) -> &str {
 }
 
 const MONTHS_RU: [&str; 12] = [
-    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября",
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
     "декабря",
 ];
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// A booked call's time as the client reads it, in its IANA `zone` and
@@ -198,7 +218,14 @@ mod tests {
     use super::*;
 
     fn vars(client: Option<&'static str>) -> Vars<'static> {
-        Vars { company: "Acme", link: "https://va.example/s/AbC23456XyZ9", agent: "Ann", client, time: "", reason: "" }
+        Vars {
+            company: "Acme",
+            link: "https://va.example/s/AbC23456XyZ9",
+            agent: "Ann",
+            client,
+            time: "",
+            reason: "",
+        }
     }
 
     #[test]
@@ -245,7 +272,10 @@ mod tests {
         assert_eq!(call_time(at, "UTC", Language::En, now), "5 December at 12:30 (UTC)");
         assert_eq!(call_time(at, "Nowhere/Land", Language::En, now), "5 December at 12:30 (UTC)");
         let next_year: DateTime<Utc> = "2027-01-10T06:05:00Z".parse().unwrap();
-        assert_eq!(call_time(next_year, "Europe/Moscow", Language::Ru, now), "10 января 2027 г. в 9:05 (MSK)");
+        assert_eq!(
+            call_time(next_year, "Europe/Moscow", Language::Ru, now),
+            "10 января 2027 г. в 9:05 (MSK)"
+        );
         // Late on the 31st in UTC is already the next year in Moscow.
         let eve: DateTime<Utc> = "2026-12-31T22:00:00Z".parse().unwrap();
         assert_eq!(call_time(eve, "Europe/Moscow", Language::En, now), "1 January 2027 at 1:00 (MSK)");

@@ -14,12 +14,12 @@ use vc_protocol::msg::{
 use vc_protocol::topics;
 
 use crate::Ctx;
+use crate::message::Message;
 use crate::providers::SendOutcome;
 use crate::providers::email::Mail;
 use crate::providers::smsc::SmsStatus;
 use crate::providers::webhook::Payload;
 use crate::store::{DeliveryDoc, Step, Update, to_chrono};
-use crate::message::Message;
 
 /// Deliveries worked on at once (provider calls are mostly waiting).
 const PARALLEL: usize = 16;

@@ -154,7 +154,8 @@ impl ErrorCode {
             NotFound | UserNotFound | InteractionNotFound | LinkNotFound | DeliveryNotFound
             | FileNotFound | TeamNotFound => 404,
             MethodNotAllowed => 405,
-            LoginTaken | LastAdmin | InteractionEnded | ChannelNotConfigured | AlreadyAnswered | NotScheduled => 409,
+            LoginTaken | LastAdmin | InteractionEnded | ChannelNotConfigured | AlreadyAnswered
+            | NotScheduled => 409,
             LinkExpired => 410,
             PayloadTooLarge | FileTooLarge => 413,
             ValidationFailed | WeakPassword | ConsentRequired | InvalidPhone | ContactMissing

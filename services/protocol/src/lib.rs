@@ -29,7 +29,7 @@ mod typescript;
 
 pub use error::{ErrorBody, ErrorCode};
 pub use ids::{
-    ChatMessageId, CleanupId, DeliveryId, FileId, InteractionId, LogoId, MessageId, PeerId, QuestionId, RequestId,
-    TeamId, UserId,
+    ChatMessageId, CleanupId, DeliveryId, FileId, InteractionId, LogoId, MessageId, PeerId, QuestionId,
+    RequestId, TeamId, UserId,
 };
 pub use typescript::typescript_bindings;

@@ -22,7 +22,8 @@ pub enum StorageClass {
 }
 
 impl StorageClass {
-    pub const ALL: [StorageClass; 3] = [StorageClass::ChatFiles, StorageClass::Screenshots, StorageClass::Recordings];
+    pub const ALL: [StorageClass; 3] =
+        [StorageClass::ChatFiles, StorageClass::Screenshots, StorageClass::Recordings];
 
     pub fn of(kind: FileKind) -> StorageClass {
         match kind {

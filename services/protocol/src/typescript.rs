@@ -5,8 +5,8 @@
 use ts_rs::{Config, TS};
 
 use crate::{
-    auth, chat, collab, control, error, files, geo, interaction, join, media, msg, recording, schedule, settings, storage,
-    surl,
+    auth, chat, collab, control, error, files, geo, interaction, join, media, msg, recording, schedule,
+    settings, storage, surl,
 };
 
 fn decl<T: TS>(cfg: &Config) -> String {

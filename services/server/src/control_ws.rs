@@ -6,10 +6,12 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use actix_ws::{CloseCode, CloseReason, Message};
 use tokio::sync::broadcast::error::RecvError;
 use vc_protocol::chat::ChatMessage;
-use vc_protocol::control::{ControlIn, ControlOut, InteractionSnapshot, RequestKind, RequestOutcome, TimingMark};
+use vc_protocol::control::{
+    ControlIn, ControlOut, InteractionSnapshot, RequestKind, RequestOutcome, TimingMark,
+};
 use vc_protocol::files::FileKind;
-use vc_protocol::settings::Feature;
 use vc_protocol::interaction::{EventKind, InteractionEvent, Party};
+use vc_protocol::settings::Feature;
 use vc_protocol::topics::ChatItem;
 use vc_protocol::{ErrorCode, FileId, InteractionId, RequestId};
 use vc_runtime::{ApiError, Caller, Runtime};

@@ -11,11 +11,11 @@ use vc_protocol::auth::Role;
 use vc_protocol::files::{FileInfo, GetFile};
 use vc_protocol::interaction::{InteractionEvent, MaxQuality, Party, VideoMode};
 use vc_protocol::media::{CloseRoom, IceServer, OpenRoom, RoomOpened, UpdateRoom};
+use vc_protocol::settings::{Feature, FeatureSettings};
 use vc_protocol::surl::CreateShortLink;
 use vc_protocol::topics::{
     self, ChatFanout, ChatItem, InteractionEventMsg, IssueToken, IssuedToken, TokenGrant,
 };
-use vc_protocol::settings::{Feature, FeatureSettings};
 use vc_protocol::{ErrorCode, FileId, InteractionId, UserId};
 use vc_runtime::{ApiError, Bus, Caller, Staff};
 
@@ -51,8 +51,6 @@ pub fn feature_disabled(f: Feature) -> ApiError {
 pub fn require_feature(features: &FeatureSettings, f: Feature) -> Result<(), ApiError> {
     if features.enabled(f) { Ok(()) } else { Err(feature_disabled(f)) }
 }
-
-
 
 impl ServerState {
     /// Applies a change and tells every control connection about its
@@ -116,7 +114,9 @@ impl ServerState {
         let doc = self.interactions.get(id).await?.ok_or_else(not_found)?;
         if !staff.reaches(doc.agent_id, doc.team_id) {
             return Err(match staff.role {
-                Role::Supervisor => ApiError::forbidden("this interaction belongs to an agent outside your teams"),
+                Role::Supervisor => {
+                    ApiError::forbidden("this interaction belongs to an agent outside your teams")
+                }
                 _ => ApiError::forbidden("this interaction belongs to another agent"),
             });
         }

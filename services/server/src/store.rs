@@ -8,11 +8,11 @@ use mongodb::bson::{self, Document, doc};
 use mongodb::options::IndexOptions;
 use mongodb::{Collection, IndexModel};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use vc_protocol::chat::ReadMarks;
 use vc_protocol::interaction::{
     EventKind, Interaction, InteractionEvent, InteractionStatus, MaxQuality, Party, Presence, VideoMode,
 };
-use std::collections::BTreeMap;
 
 use vc_protocol::msg::{Channel, Language};
 use vc_protocol::schedule::{Schedule, ScheduleState};

@@ -87,7 +87,8 @@ impl Api {
         content_type: &str,
         body: Vec<u8>,
     ) -> reqwest::Result<Reply> {
-        let req = self.client.post(format!("{}{path}", self.base)).header("content-type", content_type).body(body);
+        let req =
+            self.client.post(format!("{}{path}", self.base)).header("content-type", content_type).body(body);
         self.send(req, token).await
     }
 
@@ -127,14 +128,21 @@ impl Api {
         assert_eq!(r.status, 201, "create team {name}: {:?}", r.body);
         let team = r.body["id"].as_str().unwrap().to_owned();
         for a in agents {
-            let r = self.patch(&format!("/api/users/{a}"), Some(admin), &serde_json::json!({"team_id": team})).await.unwrap();
+            let r = self
+                .patch(&format!("/api/users/{a}"), Some(admin), &serde_json::json!({"team_id": team}))
+                .await
+                .unwrap();
             assert_eq!(r.status, 200, "put {a} in {name}: {:?}", r.body);
         }
         for s in supervisors {
             let r = self.get(&format!("/api/users/{s}"), Some(admin)).await.unwrap();
-            let mut teams: Vec<serde_json::Value> = r.body["supervises"].as_array().cloned().unwrap_or_default();
+            let mut teams: Vec<serde_json::Value> =
+                r.body["supervises"].as_array().cloned().unwrap_or_default();
             teams.push(serde_json::json!(team));
-            let r = self.patch(&format!("/api/users/{s}"), Some(admin), &serde_json::json!({"supervises": teams})).await.unwrap();
+            let r = self
+                .patch(&format!("/api/users/{s}"), Some(admin), &serde_json::json!({"supervises": teams}))
+                .await
+                .unwrap();
             assert_eq!(r.status, 200, "{s} oversees {name}: {:?}", r.body);
         }
         team

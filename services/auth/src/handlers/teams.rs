@@ -24,7 +24,9 @@ fn team_name(name: &str) -> Result<String, ApiError> {
 
 fn team_error(e: TeamError) -> ApiError {
     match e {
-        TeamError::NameTaken => ApiError::new(ErrorCode::ValidationFailed, "name: another team has this name"),
+        TeamError::NameTaken => {
+            ApiError::new(ErrorCode::ValidationFailed, "name: another team has this name")
+        }
         TeamError::Db(e) => e.into(),
     }
 }
@@ -106,7 +108,8 @@ pub async fn update_team(
 ) -> Result<web::Json<Team>, ApiError> {
     staff.require_admin()?;
     let name = team_name(&body.name)?;
-    let team = state.teams.rename(id.into_inner(), name).await.map_err(team_error)?.ok_or_else(team_not_found)?;
+    let team =
+        state.teams.rename(id.into_inner(), name).await.map_err(team_error)?.ok_or_else(team_not_found)?;
     Ok(web::Json(view(&state, &team).await?))
 }
 

@@ -49,7 +49,13 @@ pub async fn list_users(
             };
             // Agents outside every team are every supervisor's.
             let teamless = q.team_id.is_none();
-            Filter { role: Some(Role::Agent), disabled: q.disabled, prefix: q.q, teams: Some(teams), teamless }
+            Filter {
+                role: Some(Role::Agent),
+                disabled: q.disabled,
+                prefix: q.q,
+                teams: Some(teams),
+                teamless,
+            }
         }
         Role::Agent => return Err(ApiError::forbidden("agents cannot list users")),
     };

@@ -2,8 +2,8 @@
 
 pub mod keys;
 pub mod revocations;
-pub mod teams;
 pub mod sessions;
+pub mod teams;
 pub mod throttle;
 pub mod users;
 

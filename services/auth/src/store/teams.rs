@@ -57,7 +57,9 @@ impl Teams {
             vec![
                 IndexModel::builder()
                     .keys(doc! {"name_lc": 1})
-                    .options(IndexOptions::builder().unique(true).name("team_name_unique".to_string()).build())
+                    .options(
+                        IndexOptions::builder().unique(true).name("team_name_unique".to_string()).build(),
+                    )
                     .build(),
             ],
         )
@@ -66,7 +68,12 @@ impl Teams {
     }
 
     pub async fn create(&self, name: String) -> Result<TeamDoc, TeamError> {
-        let doc = TeamDoc { id: TeamId::new(), name_lc: name.to_lowercase(), name, created_at: to_bson(Utc::now()) };
+        let doc = TeamDoc {
+            id: TeamId::new(),
+            name_lc: name.to_lowercase(),
+            name,
+            created_at: to_bson(Utc::now()),
+        };
         match self.coll.insert_one(&doc).await {
             Ok(_) => Ok(doc),
             Err(e) if is_duplicate_key(&e) => Err(TeamError::NameTaken),

@@ -6,8 +6,8 @@ use mongodb::bson::{self, Document, doc};
 use mongodb::options::IndexOptions;
 use mongodb::{Collection, IndexModel};
 use serde::{Deserialize, Serialize};
-use vc_protocol::{TeamId, UserId};
 use vc_protocol::auth::{Role, User};
+use vc_protocol::{TeamId, UserId};
 use vc_runtime::Db;
 use vc_runtime::db::{DbError, is_duplicate_key};
 

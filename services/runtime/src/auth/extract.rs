@@ -44,9 +44,7 @@ impl Staff {
     pub fn reaches(&self, agent_id: UserId, team_id: Option<vc_protocol::TeamId>) -> bool {
         match self.role {
             Role::Admin => true,
-            Role::Supervisor => {
-                agent_id == self.id || team_id.is_none_or(|t| self.claims.teams.contains(&t))
-            }
+            Role::Supervisor => agent_id == self.id || team_id.is_none_or(|t| self.claims.teams.contains(&t)),
             Role::Agent => agent_id == self.id,
         }
     }

@@ -5,8 +5,8 @@ use vc_protocol::auth::Role;
 use vc_protocol::interaction::{InteractionList, InteractionListQuery};
 use vc_runtime::{ApiError, Staff};
 
-use crate::state::ServerState;
 use crate::phone;
+use crate::state::ServerState;
 use crate::store::{ListFilter, TeamScope};
 
 /// Interactions, newest first: an agent sees its own, a supervisor its

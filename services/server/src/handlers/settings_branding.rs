@@ -23,7 +23,10 @@ use crate::store::to_bson;
     )
 )]
 #[get("/api/settings/branding")]
-pub async fn get_branding(_staff: Staff, state: web::Data<ServerState>) -> Result<web::Json<BrandingSettings>, ApiError> {
+pub async fn get_branding(
+    _staff: Staff,
+    state: web::Data<ServerState>,
+) -> Result<web::Json<BrandingSettings>, ApiError> {
     Ok(web::Json(state.settings.branding().await?))
 }
 
@@ -97,7 +100,10 @@ pub async fn upload_logo(
     let doc = LogoDoc {
         id,
         content_type: "image/png".into(),
-        data: mongodb::bson::Binary { subtype: mongodb::bson::spec::BinarySubtype::Generic, bytes: prepared.png },
+        data: mongodb::bson::Binary {
+            subtype: mongodb::bson::spec::BinarySubtype::Generic,
+            bytes: prepared.png,
+        },
         width: prepared.width,
         height: prepared.height,
         created_at: to_bson(Utc::now()),
@@ -127,7 +133,10 @@ pub async fn upload_logo(
     )
 )]
 #[get("/api/branding/logo/{id}")]
-pub async fn get_logo(state: web::Data<ServerState>, id: web::Path<LogoId>) -> Result<HttpResponse, ApiError> {
+pub async fn get_logo(
+    state: web::Data<ServerState>,
+    id: web::Path<LogoId>,
+) -> Result<HttpResponse, ApiError> {
     let logo = state
         .settings
         .logo(id.into_inner())

@@ -17,7 +17,10 @@ use crate::state::ServerState;
     )
 )]
 #[get("/api/settings/features")]
-pub async fn get_features(_staff: Staff, state: web::Data<ServerState>) -> Result<web::Json<FeatureSettings>, ApiError> {
+pub async fn get_features(
+    _staff: Staff,
+    state: web::Data<ServerState>,
+) -> Result<web::Json<FeatureSettings>, ApiError> {
     Ok(web::Json(state.settings.features().await?))
 }
 

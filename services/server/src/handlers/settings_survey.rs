@@ -17,7 +17,10 @@ use crate::state::ServerState;
     )
 )]
 #[get("/api/settings/survey")]
-pub async fn get_survey(_staff: Staff, state: web::Data<ServerState>) -> Result<web::Json<SurveySettings>, ApiError> {
+pub async fn get_survey(
+    _staff: Staff,
+    state: web::Data<ServerState>,
+) -> Result<web::Json<SurveySettings>, ApiError> {
     Ok(web::Json(state.settings.survey().await?))
 }
 

@@ -54,7 +54,10 @@ pub async fn update_interaction(
             let merged = validate::merge_values(&defs, &current.custom_fields, patch)?;
             let search = validate::search_text(&merged);
             let encode = |e: mongodb::bson::ser::Error| ApiError::internal(e);
-            Some((mongodb::bson::to_bson(&merged).map_err(encode)?, mongodb::bson::to_bson(&search).map_err(encode)?))
+            Some((
+                mongodb::bson::to_bson(&merged).map_err(encode)?,
+                mongodb::bson::to_bson(&search).map_err(encode)?,
+            ))
         }
         None => None,
     };

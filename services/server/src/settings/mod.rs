@@ -8,8 +8,8 @@ pub mod logo;
 pub mod validate;
 
 use chrono::Utc;
-use mongodb::bson::{self, Document, doc};
 use mongodb::Collection;
+use mongodb::bson::{self, Document, doc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use vc_protocol::settings::{BrandingSettings, CustomFieldsSettings, FeatureSettings, SurveySettings};
@@ -64,7 +64,12 @@ impl Settings {
             recording: true,
             ..FeatureSettings::default()
         };
-        Ok(Self { coll: db.collection(COLLECTION), logos: db.collection(LOGOS), default_branding, default_features })
+        Ok(Self {
+            coll: db.collection(COLLECTION),
+            logos: db.collection(LOGOS),
+            default_branding,
+            default_features,
+        })
     }
 
     async fn load<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, DbError> {

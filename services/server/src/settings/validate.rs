@@ -29,7 +29,10 @@ fn text(field: &str, v: &str, min: usize, max: usize) -> Result<String, ApiError
 }
 
 fn localized(field: &str, v: &Localized, min: usize, max: usize) -> Result<Localized, ApiError> {
-    Ok(Localized { ru: text(&format!("{field}.ru"), &v.ru, min, max)?, en: text(&format!("{field}.en"), &v.en, min, max)? })
+    Ok(Localized {
+        ru: text(&format!("{field}.ru"), &v.ru, min, max)?,
+        en: text(&format!("{field}.en"), &v.en, min, max)?,
+    })
 }
 
 /// `#rrggbb`, lower-cased.
@@ -48,7 +51,10 @@ pub fn url(field: &str, v: &str) -> Result<String, ApiError> {
     let lower = v.to_ascii_lowercase();
     let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
     let host_ok = rest.is_some_and(|r| r.split(['/', '?', '#']).next().is_some_and(|h| !h.is_empty()));
-    if !host_ok || v.len() > 2000 || v.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>') {
+    if !host_ok
+        || v.len() > 2000
+        || v.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+    {
         return Err(invalid(format!("{field}: an http:// or https:// address")));
     }
     Ok(v.to_owned())
@@ -82,9 +88,7 @@ fn field_key(i: usize, key: &str) -> Result<String, ApiError> {
         && key.starts_with(|c: char| c.is_ascii_lowercase())
         && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !ok {
-        return Err(invalid(format!(
-            "fields[{i}].key: 1-40 characters a-z, 0-9, _, starting with a letter"
-        )));
+        return Err(invalid(format!("fields[{i}].key: 1-40 characters a-z, 0-9, _, starting with a letter")));
     }
     Ok(key.to_owned())
 }
@@ -176,10 +180,12 @@ fn value(def: &CustomFieldDef, v: CustomValue) -> Result<CustomValue, ApiError> 
                 Err(invalid(format!("custom_fields.{key}: one of {}", def.options.join(", "))))
             }
         }
-        (CustomFieldKind::Date, CustomValue::Text(t)) => match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
-            Ok(d) => Ok(CustomValue::Text(d.format("%Y-%m-%d").to_string())),
-            Err(_) => Err(invalid(format!("custom_fields.{key}: a date YYYY-MM-DD"))),
-        },
+        (CustomFieldKind::Date, CustomValue::Text(t)) => {
+            match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
+                Ok(d) => Ok(CustomValue::Text(d.format("%Y-%m-%d").to_string())),
+                Err(_) => Err(invalid(format!("custom_fields.{key}: a date YYYY-MM-DD"))),
+            }
+        }
         (_, CustomValue::Number(_)) => Err(invalid(format!("custom_fields.{key}: text, not a number"))),
     }
 }
@@ -262,14 +268,17 @@ pub fn answers(survey: &SurveySettings, given: Vec<SurveyAnswer>) -> Result<Surv
                 },
                 None => None,
             },
-            (QuestionKind::Text, Some(a)) => match a.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            (QuestionKind::Text, Some(a)) => match a.text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+            {
                 Some(t) => Some(item(None, None, Some(text(&format!("answers.{qid}.text"), t, 1, 2000)?))),
                 None => None,
             },
         };
         match answered {
             Some(i) => items.push(i),
-            None if q.required => return Err(invalid(format!("answers.{qid}: this question needs an answer"))),
+            None if q.required => {
+                return Err(invalid(format!("answers.{qid}: this question needs an answer")));
+            }
             None => {}
         }
     }
@@ -292,10 +301,34 @@ mod tests {
     fn defs() -> CustomFieldsSettings {
         custom_fields(CustomFieldsSettings {
             fields: vec![
-                CustomFieldDef { key: "contract".into(), label: loc("Contract"), kind: CustomFieldKind::Text, options: vec![], required: true },
-                CustomFieldDef { key: "amount".into(), label: loc("Amount"), kind: CustomFieldKind::Number, options: vec![], required: false },
-                CustomFieldDef { key: "tier".into(), label: loc("Tier"), kind: CustomFieldKind::Select, options: vec!["gold".into(), "basic".into()], required: false },
-                CustomFieldDef { key: "due".into(), label: loc("Due"), kind: CustomFieldKind::Date, options: vec![], required: false },
+                CustomFieldDef {
+                    key: "contract".into(),
+                    label: loc("Contract"),
+                    kind: CustomFieldKind::Text,
+                    options: vec![],
+                    required: true,
+                },
+                CustomFieldDef {
+                    key: "amount".into(),
+                    label: loc("Amount"),
+                    kind: CustomFieldKind::Number,
+                    options: vec![],
+                    required: false,
+                },
+                CustomFieldDef {
+                    key: "tier".into(),
+                    label: loc("Tier"),
+                    kind: CustomFieldKind::Select,
+                    options: vec!["gold".into(), "basic".into()],
+                    required: false,
+                },
+                CustomFieldDef {
+                    key: "due".into(),
+                    label: loc("Due"),
+                    kind: CustomFieldKind::Date,
+                    options: vec![],
+                    required: false,
+                },
             ],
         })
         .unwrap()
@@ -323,11 +356,23 @@ mod tests {
     #[test]
     fn field_definitions_are_checked() {
         let bad_key = CustomFieldsSettings {
-            fields: vec![CustomFieldDef { key: "Bad Key".into(), label: loc("x"), kind: CustomFieldKind::Text, options: vec![], required: false }],
+            fields: vec![CustomFieldDef {
+                key: "Bad Key".into(),
+                label: loc("x"),
+                kind: CustomFieldKind::Text,
+                options: vec![],
+                required: false,
+            }],
         };
         assert!(custom_fields(bad_key).unwrap_err().message.contains("fields[0].key"));
         let no_options = CustomFieldsSettings {
-            fields: vec![CustomFieldDef { key: "s".into(), label: loc("x"), kind: CustomFieldKind::Select, options: vec![], required: false }],
+            fields: vec![CustomFieldDef {
+                key: "s".into(),
+                label: loc("x"),
+                kind: CustomFieldKind::Select,
+                options: vec![],
+                required: false,
+            }],
         };
         assert!(custom_fields(no_options).is_err());
         let mut twice = defs();
@@ -373,9 +418,27 @@ mod tests {
     fn survey_answers_are_checked_and_keep_the_question() {
         let s = survey(SurveySettings {
             questions: vec![
-                SurveyQuestion { id: None, kind: QuestionKind::Rating, text: loc("How was it?"), options: vec![], required: true },
-                SurveyQuestion { id: None, kind: QuestionKind::Choice, text: loc("Solved?"), options: vec![loc("yes"), loc("no")], required: false },
-                SurveyQuestion { id: None, kind: QuestionKind::Text, text: loc("Anything else?"), options: vec![], required: false },
+                SurveyQuestion {
+                    id: None,
+                    kind: QuestionKind::Rating,
+                    text: loc("How was it?"),
+                    options: vec![],
+                    required: true,
+                },
+                SurveyQuestion {
+                    id: None,
+                    kind: QuestionKind::Choice,
+                    text: loc("Solved?"),
+                    options: vec![loc("yes"), loc("no")],
+                    required: false,
+                },
+                SurveyQuestion {
+                    id: None,
+                    kind: QuestionKind::Text,
+                    text: loc("Anything else?"),
+                    options: vec![],
+                    required: false,
+                },
             ],
         })
         .unwrap();
@@ -386,15 +449,27 @@ mod tests {
             choice,
             text: text.map(Into::into),
         };
-        let r = answers(&s, vec![a(0, Some(4), None, None), a(1, None, Some(1), None), a(2, None, None, Some(" ok "))]).unwrap();
+        let r = answers(
+            &s,
+            vec![a(0, Some(4), None, None), a(1, None, Some(1), None), a(2, None, None, Some(" ok "))],
+        )
+        .unwrap();
         assert_eq!(r.answers.len(), 3);
         assert_eq!(r.answers[1].choice, Some(loc("no")));
         assert_eq!(r.answers[2].text.as_deref(), Some("ok"));
-        assert!(answers(&s, vec![a(1, None, Some(0), None)]).unwrap_err().message.contains("needs an answer"));
+        assert!(
+            answers(&s, vec![a(1, None, Some(0), None)]).unwrap_err().message.contains("needs an answer")
+        );
         assert!(answers(&s, vec![a(0, Some(6), None, None)]).is_err());
         assert!(answers(&s, vec![a(0, Some(5), None, None), a(1, None, Some(2), None)]).is_err());
-        let stranger = SurveyAnswer { question_id: QuestionId::new(), rating: Some(1), choice: None, text: None };
-        assert!(answers(&s, vec![a(0, Some(5), None, None), stranger]).unwrap_err().message.contains("no such question"));
+        let stranger =
+            SurveyAnswer { question_id: QuestionId::new(), rating: Some(1), choice: None, text: None };
+        assert!(
+            answers(&s, vec![a(0, Some(5), None, None), stranger])
+                .unwrap_err()
+                .message
+                .contains("no such question")
+        );
         // Editing keeps ids.
         let again = survey(s.clone()).unwrap();
         assert_eq!(again.questions[0].id, s.questions[0].id);

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use vc_protocol::auth::Role;
 use vc_protocol::files::GetInteractionAccess;
+use vc_protocol::surl::LinkOpens;
 use vc_protocol::topics;
 use vc_protocol::{ErrorCode, InteractionId};
-use vc_protocol::surl::LinkOpens;
 use vc_runtime::{ApiError, Staff};
 
 use crate::state::SurlState;
