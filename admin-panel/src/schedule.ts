@@ -7,12 +7,12 @@ import { el, field, replaceChildren, show } from "@shared/dom";
 import { lang } from "@shared/i18n";
 import { channelLabel } from "@shared/labels";
 import type { CancelScheduleRequest, Interaction, ScheduledCall, ScheduleList, ScheduleState, Team, TeamList, UpdateScheduleRequest, User, UserList } from "@shared/protocol";
+import { browserZone, formatInZone, instantToWall, isZone, wallToInstant } from "@shared/zones";
 import { scheduleStateLabel, ta } from "./messages";
 import { query } from "./rest";
 import { ScheduleForm, zoneSelect } from "./scheduleform";
 import type { Section } from "./section";
 import { busy, button, cell, confirmAction, Dialog, heading, input, options, Pager, selectBox, StatusLine, table, textarea } from "./ui";
-import { browserZone, formatInZone, instantToWall, isZone, wallToInstant } from "./zones";
 
 const PAGE = 20;
 const STATES: readonly ScheduleState[] = ["pending", "link_sent", "started", "cancelled", "missed"];

@@ -7,9 +7,9 @@ import { el, field, setText } from "@shared/dom";
 import { lang } from "@shared/i18n";
 import { channelLabel } from "@shared/labels";
 import type { Channel, CreateScheduleRequest, Interaction, Language, User } from "@shared/protocol";
+import { browserZone, formatInZone, instantToWall, isZone, wallToInstant, zoneChoices } from "@shared/zones";
 import { ta } from "./messages";
 import { busy, button, input, options, selectBox, StatusLine } from "./ui";
-import { browserZone, formatInZone, instantToWall, isZone, wallToInstant, zoneChoices } from "./zones";
 
 export const CHANNELS: readonly Channel[] = ["sms", "telegram", "email", "webhook"];
 

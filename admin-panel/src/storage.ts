@@ -6,12 +6,12 @@ import { humanSize } from "@shared/chat/text";
 import { el, field, replaceChildren, setText, show } from "@shared/dom";
 import { lang } from "@shared/i18n";
 import type { CleanupLog, CleanupReport, CleanupRequest, RetentionSettings, StorageClass, StorageUsage } from "@shared/protocol";
+import { browserZone, formatInZone } from "@shared/zones";
 import { storageClassLabel, ta } from "./messages";
 import { query } from "./rest";
 import type { Section } from "./section";
 import { busy, button, cell, confirmAction, heading, input, Pager, StatusLine, table } from "./ui";
 import { isCron5, parseDays } from "./validate";
-import { formatInZone, browserZone } from "./zones";
 
 const CLASSES: readonly StorageClass[] = ["chat_files", "screenshots", "recordings"];
 const LOG_PAGE = 10;

@@ -46,8 +46,50 @@ export function selectedQuality(quality: HTMLSelectElement): MaxQuality | undefi
   return isMaxQuality(quality.value) ? quality.value : undefined;
 }
 
-export function contactInput(testid: string, type: string): HTMLInputElement {
+function contactInput(testid: string, type: string): HTMLInputElement {
   return el("input", { testid, attrs: { type, autocomplete: "off", name: testid } });
+}
+
+/** The client's contacts, as both call forms ask for them. */
+export interface ContactInputs {
+  name: HTMLInputElement;
+  phone: HTMLInputElement;
+  email: HTMLInputElement;
+  telegram: HTMLInputElement;
+  /** The labelled fields, laid out (name; phone and e-mail side by side; Telegram). */
+  fields: HTMLElement[];
+}
+
+/** The contact inputs; their hooks are `<prefix>client-name`, `-phone`, `-email`, `-telegram`. */
+export function contactInputs(prefix = ""): ContactInputs {
+  const name = contactInput(`${prefix}client-name`, "text");
+  const phone = contactInput(`${prefix}client-phone`, "tel");
+  const email = contactInput(`${prefix}client-email`, "email");
+  const telegram = contactInput(`${prefix}client-telegram`, "text");
+  telegram.placeholder = "@username";
+  const fields = [
+    field(t("new.clientName"), name),
+    el("div", { class: "row" }, [field(t("new.phone"), phone), field(t("new.email"), email)]),
+    field(t("new.telegram"), telegram),
+  ];
+  return { name, phone, email, telegram, fields };
+}
+
+type ClientContacts = Pick<CreateInteractionRequest, "client_name" | "client_phone" | "client_email" | "client_telegram">;
+
+/** The contacts typed, trimmed; the empty ones left out of the request. */
+export function contactValues(c: ContactInputs): ClientContacts {
+  const out: ClientContacts = {};
+  const opt = (v: string): string | undefined => v.trim() || undefined;
+  const clientName = opt(c.name.value);
+  const clientPhone = opt(c.phone.value);
+  const clientEmail = opt(c.email.value);
+  const clientTelegram = opt(c.telegram.value);
+  if (clientName) out.client_name = clientName;
+  if (clientPhone) out.client_phone = clientPhone;
+  if (clientEmail) out.client_email = clientEmail;
+  if (clientTelegram) out.client_telegram = clientTelegram;
+  return out;
 }
 
 /** The form, filled in once the settings are read. */
@@ -60,11 +102,7 @@ export function newInteractionForm(onCreated: (i: Interaction) => void): HTMLEle
 }
 
 function buildForm(s: ConsoleSettings, onCreated: (i: Interaction) => void): HTMLElement {
-  const name = contactInput("client-name", "text");
-  const phone = contactInput("client-phone", "tel");
-  const email = contactInput("client-email", "email");
-  const telegram = contactInput("client-telegram", "text");
-  telegram.placeholder = "@username";
+  const contacts = contactInputs();
   const inputs = callSettingsInputs(s);
   // The server's default (`[server] record_calls`) unless the agent says otherwise.
   const record = s.features.recording
@@ -85,9 +123,7 @@ function buildForm(s: ConsoleSettings, onCreated: (i: Interaction) => void): HTM
   const form = el("form", { class: "card new-interaction", attrs: { novalidate: true } }, [
     el("h2", { text: t("new.title") }),
     inputs.notice,
-    field(t("new.clientName"), name),
-    el("div", { class: "row" }, [field(t("new.phone"), phone), field(t("new.email"), email)]),
-    field(t("new.telegram"), telegram),
+    ...contacts.fields,
     el("div", { class: "row" }, [
       field(t("new.videoMode"), inputs.mode),
       field(t("new.quality"), inputs.quality),
@@ -110,15 +146,7 @@ function buildForm(s: ConsoleSettings, onCreated: (i: Interaction) => void): HTM
     if (record?.value === "yes") body.record = true;
     if (record?.value === "no") body.record = false;
     if (Object.keys(customFields).length) body.custom_fields = customFields;
-    const opt = (v: string): string | undefined => v.trim() || undefined;
-    const clientName = opt(name.value);
-    const clientPhone = opt(phone.value);
-    const clientEmail = opt(email.value);
-    const clientTelegram = opt(telegram.value);
-    if (clientName) body.client_name = clientName;
-    if (clientPhone) body.client_phone = clientPhone;
-    if (clientEmail) body.client_email = clientEmail;
-    if (clientTelegram) body.client_telegram = clientTelegram;
+    Object.assign(body, contactValues(contacts));
 
     submit.disabled = true;
     setText(submit, t("new.creating"));

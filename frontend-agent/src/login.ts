@@ -1,54 +1,9 @@
 // The sign-in form.
 
-import { login, type StaffSession } from "@shared/api";
-import { el, field, setText, show } from "@shared/dom";
-import { errorText } from "@shared/errors";
+import type { StaffSession } from "@shared/api";
 import { t } from "@shared/i18n";
+import { signInForm } from "@shared/signin";
 
 export function loginView(onSignedIn: (s: StaffSession) => void, notice: string | null = null): HTMLElement {
-  const username = el("input", {
-    testid: "login-username",
-    attrs: { type: "text", name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: "false" },
-  });
-  const password = el("input", {
-    testid: "login-password",
-    attrs: { type: "password", name: "password", autocomplete: "current-password", required: true },
-  });
-  const submit = el("button", { class: "btn btn-primary", testid: "login-submit", text: t("login.submit"), attrs: { type: "submit" } });
-  const error = el("p", { class: "error", testid: "login-error", attrs: { role: "alert" }, hidden: notice === null, text: notice ?? "" });
-
-  const form = el("form", { class: "card login", attrs: { novalidate: true } }, [
-    el("h1", { text: t("login.title") }),
-    field(t("login.username"), username),
-    field(t("login.password"), password),
-    error,
-    submit,
-  ]);
-
-  form.addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    if (submit.disabled) return;
-    const name = username.value.trim();
-    if (!name || !password.value) {
-      (name ? password : username).focus();
-      return;
-    }
-    submit.disabled = true;
-    setText(submit, t("login.signingIn"));
-    show(error, false);
-    login(name, password.value)
-      .then((s) => onSignedIn(s))
-      .catch((err: unknown) => {
-        setText(error, errorText(err));
-        show(error, true);
-        password.select();
-      })
-      .finally(() => {
-        submit.disabled = false;
-        setText(submit, t("login.submit"));
-      });
-  });
-
-  queueMicrotask(() => username.focus());
-  return el("div", { class: "login-page" }, [form]);
+  return signInForm(onSignedIn, { title: t("login.title"), notice });
 }

@@ -12,10 +12,22 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE, launch, person, tid, rest, clientJoins, writePng } from './lib.mjs';
+import {
+  ADMIN_LOGIN,
+  ADMIN_PASSWORD,
+  BASE,
+  launch,
+  person,
+  tid,
+  rest,
+  agentSignsIn,
+  apiToken,
+  clientJoins,
+  getSettings,
+  newInteraction,
+  writePng,
+} from './lib.mjs';
 
-const ADMIN_LOGIN = process.env.VC_ADMIN_LOGIN ?? 'admin';
-const ADMIN_PASSWORD = process.env.VC_ADMIN_PASSWORD ?? 'admin-pass-123';
 const SMS_PHONE = process.env.VC_SMS_PHONE ?? '';
 
 const suffix = Date.now().toString(36);
@@ -36,12 +48,6 @@ async function shot(page, name) {
 }
 
 const sel = (id, attrs = {}) => tid(id) + Object.entries(attrs).map(([k, v]) => `[data-${k}="${v}"]`).join('');
-
-async function apiToken(login, password) {
-  const r = await rest('POST', '/api/auth/login', null, { login, password });
-  assert.equal(r.status, 200, `${login} signs in over the API: ${JSON.stringify(r.body)}`);
-  return r.body.access_token;
-}
 
 /** Signs in at /admin/ and waits for the panel. */
 async function signIn(page, login, password) {
@@ -83,14 +89,6 @@ async function expectError(page, id, action) {
   }, tid(id));
   await action();
   await page.waitForSelector(sel(id, { state: 'error' }));
-}
-
-/** A new interaction from the agent over REST; its client link on this platform. */
-async function newInteraction(token) {
-  const r = await rest('POST', '/api/interactions', token, { video_mode: 'two_way' });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  const link = r.body.client_url.split('/').pop();
-  return { id: r.body.id, url: `${BASE}/c/${link}`, body: r.body };
 }
 
 before(async () => {
@@ -189,11 +187,7 @@ test('a new password set by the admin lets the agent sign in at /agent/', async 
 
   const { context, page: agentPage } = await person(browser);
   try {
-    await agentPage.goto(`${BASE}/agent/?lang=en`);
-    await agentPage.fill(tid('login-username'), AGENT.login);
-    await agentPage.fill(tid('login-password'), AGENT.second);
-    await agentPage.click(tid('login-submit'));
-    await agentPage.waitForSelector(tid('create-interaction'));
+    await agentSignsIn(agentPage, { login: AGENT.login, password: AGENT.second });
   } finally {
     await context.close();
   }
@@ -262,10 +256,10 @@ test('branding: logo, name and accent colour reach a fresh client link', async (
   await expectOk(page, 'branding-status', () => page.click(tid('branding-save')));
   await shot(page, 'desktop-branding');
 
-  const saved = await rest('GET', '/api/settings/branding', adminToken);
-  assert.equal(saved.body.company_name, COMPANY);
-  assert.equal(saved.body.accent_color.toLowerCase(), ACCENT);
-  assert.equal(saved.body.logo_file_id, logoId);
+  const saved = await getSettings(adminToken, 'branding');
+  assert.equal(saved.company_name, COMPANY);
+  assert.equal(saved.accent_color.toLowerCase(), ACCENT);
+  assert.equal(saved.logo_file_id, logoId);
 
   // A fresh client link shows them.
   const agentToken = await apiToken(AGENT.login, AGENT.second);
@@ -307,8 +301,7 @@ test('a feature switched off is absent from a new client page', async () => {
   await page.uncheck(tid('feature-chat'));
   await shot(page, 'desktop-features');
   await expectOk(page, 'features-status', () => page.click(tid('features-save')));
-  const f = await rest('GET', '/api/settings/features', adminToken);
-  assert.equal(f.body.chat, false);
+  assert.equal((await getSettings(adminToken, 'features')).chat, false);
 
   const agentToken = await apiToken(AGENT.login, AGENT.second);
   const { url, body } = await newInteraction(agentToken);
@@ -347,10 +340,9 @@ test('a custom field is defined and kept', async () => {
   await item.locator(tid('field-key')).fill('policy_number');
   await expectOk(page, 'custom-fields-status', () => page.click(tid('custom-fields-save')));
 
-  const r = await rest('GET', '/api/settings/custom-fields', await apiToken(AGENT.login, AGENT.second));
-  assert.equal(r.status, 200);
-  const f = r.body.fields.find((x) => x.key === 'policy_number');
-  assert.ok(f, JSON.stringify(r.body));
+  const stored = await getSettings(await apiToken(AGENT.login, AGENT.second), 'custom-fields');
+  const f = stored.fields.find((x) => x.key === 'policy_number');
+  assert.ok(f, JSON.stringify(stored));
   assert.deepEqual(f.options, ['gold', 'silver']);
   assert.equal(f.label.en, 'Policy number');
 
@@ -378,9 +370,9 @@ test('a survey question is defined and keeps its id when edited', async () => {
 
   await saved.locator(tid('question-text-en')).fill('How was the call?');
   await expectOk(page, 'survey-status', () => page.click(tid('survey-save')));
-  const r = await rest('GET', '/api/settings/survey', adminToken);
-  const q = r.body.questions.find((x) => x.id === id);
-  assert.ok(q, `the question keeps its id ${id}: ${JSON.stringify(r.body)}`);
+  const stored = await getSettings(adminToken, 'survey');
+  const q = stored.questions.find((x) => x.id === id);
+  assert.ok(q, `the question keeps its id ${id}: ${JSON.stringify(stored)}`);
   assert.equal(q.text.en, 'How was the call?');
   assert.equal(q.kind, 'rating');
 });

@@ -7,24 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE, launch, person, agentStartsCall, rest, tid, writePng } from './lib.mjs';
-
-const ADMIN_LOGIN = process.env.VC_ADMIN_LOGIN ?? 'admin';
-const ADMIN_PASSWORD = process.env.VC_ADMIN_PASSWORD ?? 'admin-pass-123';
-
-async function adminToken() {
-  const r = await rest('POST', '/api/auth/login', null, { login: ADMIN_LOGIN, password: ADMIN_PASSWORD });
-  assert.equal(r.status, 200, `the admin signs in: ${JSON.stringify(r.body)}`);
-  return r.body.access_token;
-}
-
-async function putBranding(admin, changes) {
-  const now = await rest('GET', '/api/settings/branding', admin);
-  assert.equal(now.status, 200, JSON.stringify(now.body));
-  const r = await rest('PUT', '/api/settings/branding', admin, { ...now.body, ...changes });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-  return r.body;
-}
+import { BASE, launch, person, agentStartsCall, adminToken, changeSettings, getSettings, rest, tid, writePng } from './lib.mjs';
 
 /** What the client page shows of the branding. */
 async function shown(page) {
@@ -57,7 +40,7 @@ test('branding set by an admin shows on the next client page load', async () => 
   const uploaded = await upload.json();
   assert.ok(upload.status === 200 || upload.status === 201, `logo upload: ${upload.status} ${JSON.stringify(uploaded)}`);
   assert.ok(uploaded.logo_file_id, JSON.stringify(uploaded));
-  await putBranding(admin, { company_name: 'Acme Insurance', accent_color: '#b91c1c', background_color: '#fef3c7' });
+  await changeSettings(admin, 'branding', { company_name: 'Acme Insurance', accent_color: '#b91c1c', background_color: '#fef3c7' });
 
   const browser = await launch();
   try {
@@ -86,7 +69,7 @@ test('branding set by an admin shows on the next client page load', async () => 
     assert.ok((await client.page.title()).startsWith('Acme Insurance'), 'the tab title names the company');
 
     // A second change shows on the next load of the same link.
-    await putBranding(admin, { company_name: 'Acme Second', accent_color: '#047857', logo_file_id: null });
+    await changeSettings(admin, 'branding', { company_name: 'Acme Second', accent_color: '#047857', logo_file_id: null });
     await client.page.reload();
     const second = await shown(client.page);
     assert.equal(second.name, 'Acme Second');
@@ -95,7 +78,7 @@ test('branding set by an admin shows on the next client page load', async () => 
 
     // An invalid colour never reaches the page (the server refuses it).
     const bad = await rest('PUT', '/api/settings/branding', admin, {
-      ...(await rest('GET', '/api/settings/branding', admin)).body,
+      ...(await getSettings(admin, 'branding')),
       accent_color: 'red; background: url(x)',
     });
     assert.equal(bad.status, 422, JSON.stringify(bad.body));

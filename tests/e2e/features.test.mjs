@@ -5,16 +5,7 @@
 // interaction has them all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, callUp, clientRecord, rest, tid } from './lib.mjs';
-
-const ADMIN_LOGIN = process.env.VC_ADMIN_LOGIN ?? 'admin';
-const ADMIN_PASSWORD = process.env.VC_ADMIN_PASSWORD ?? 'admin-pass-123';
-
-async function adminToken() {
-  const r = await rest('POST', '/api/auth/login', null, { login: ADMIN_LOGIN, password: ADMIN_PASSWORD });
-  assert.equal(r.status, 200, `the admin signs in: ${JSON.stringify(r.body)}`);
-  return r.body.access_token;
-}
+import { BASE, launch, callUp, clientRecord, adminToken, getSettings, putSettings, rest, tid } from './lib.mjs';
 
 /** How many elements with each hook the page has (0: absent from the DOM). */
 async function counts(page, ids) {
@@ -60,12 +51,10 @@ const OFF_HOOKS = {
 
 test('switched-off functions are absent from both pages and refused by the server', async () => {
   const admin = await adminToken();
-  const current = await rest('GET', '/api/settings/features', admin);
-  assert.equal(current.status, 200, JSON.stringify(current.body));
-  const on = { ...current.body, chat: true, files: true, pointer: true, geolocation: true, screenshots: true, hd_photo: true };
+  const current = await getSettings(admin, 'features');
+  const on = { ...current, chat: true, files: true, pointer: true, geolocation: true, screenshots: true, hd_photo: true };
   const off = { ...on, chat: false, files: false, pointer: false, geolocation: false, auto_geolocation: false };
-  const put = await rest('PUT', '/api/settings/features', admin, off);
-  assert.equal(put.status, 200, JSON.stringify(put.body));
+  await putSettings(admin, 'features', off);
 
   const browser = await launch();
   try {
@@ -102,8 +91,7 @@ test('switched-off functions are absent from both pages and refused by the serve
     await client.context.close();
 
     // On again: a new interaction has every control.
-    const back = await rest('PUT', '/api/settings/features', admin, on);
-    assert.equal(back.status, 200, JSON.stringify(back.body));
+    await putSettings(admin, 'features', on);
     const second = await callUp(browser);
     const agentNow = await counts(second.agent.page, ['chat-input', 'chat-send', 'chat-messages', 'file-input', 'pointer-layer', 'request-geolocation']);
     const clientNow = await counts(second.client.page, ['chat-input', 'chat-send', 'chat-messages', 'file-input', 'pointer-layer', 'send-geolocation']);

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 export const BASE = process.env.VC_BASE_URL ?? 'http://127.0.0.1:8080';
 export const AGENT_LOGIN = process.env.VC_AGENT_LOGIN ?? 'agent1';
 export const AGENT_PASSWORD = process.env.VC_AGENT_PASSWORD ?? 'agent-pass-1';
+export const ADMIN_LOGIN = process.env.VC_ADMIN_LOGIN ?? 'admin';
+export const ADMIN_PASSWORD = process.env.VC_ADMIN_PASSWORD ?? 'admin-pass-123';
 
 /** Chromium with fake camera and microphone (flags from NOTES-webrtc.md). */
 export async function launch(extraArgs = [], { fakeUi = true } = {}) {
@@ -52,11 +54,7 @@ export const tid = (id) => `[data-testid="${id}"]`;
 
 /** Signs the agent in through the console and creates an interaction; returns the client link. */
 export async function agentStartsCall(page, { mode = 'two_way', quality } = {}) {
-  await page.goto(`${BASE}/agent/?lang=en`);
-  await page.fill(tid('login-username'), AGENT_LOGIN);
-  await page.fill(tid('login-password'), AGENT_PASSWORD);
-  await page.click(tid('login-submit'));
-  await page.waitForSelector(tid('create-interaction'));
+  await agentSignsIn(page);
   await page.selectOption(tid('video-mode'), mode);
   if (quality) await page.selectOption(tid('quality-select'), quality);
   await page.click(tid('create-interaction'));
@@ -162,11 +160,11 @@ export async function hidden(page, id, timeout = 15000) {
   await page.waitForSelector(tid(id), { state: 'hidden', timeout });
 }
 
-/** Signs the agent in through the console, in the UI language `lang`. */
-export async function agentSignsIn(page, { lang = 'en' } = {}) {
+/** Signs an agent (the test's own unless named) in through the console, in the UI language `lang`. */
+export async function agentSignsIn(page, { lang = 'en', login = AGENT_LOGIN, password = AGENT_PASSWORD } = {}) {
   await page.goto(`${BASE}/agent/?lang=${lang}`);
-  await page.fill(tid('login-username'), AGENT_LOGIN);
-  await page.fill(tid('login-password'), AGENT_PASSWORD);
+  await page.fill(tid('login-username'), login);
+  await page.fill(tid('login-password'), password);
   await page.click(tid('login-submit'));
   await page.waitForSelector(tid('create-interaction'));
 }
@@ -196,18 +194,7 @@ export async function sendEnabled(page, channel, timeout = 15000) {
   await page.waitForSelector(`${tid(`send-${channel}`)}:not([disabled])`, { timeout });
 }
 
-// ---- chat and files ----
-
-/** The agent's access token, for checks over the REST API. */
-export async function agentToken() {
-  const res = await fetch(`${BASE}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ login: AGENT_LOGIN, password: AGENT_PASSWORD }),
-  });
-  assert.equal(res.status, 200, 'the agent signs in over the API');
-  return (await res.json()).access_token;
-}
+// ---- the REST API from the test itself ----
 
 /** A JSON REST call from the test itself: `{ status, body }`. */
 export async function rest(method, path, token, body) {
@@ -224,6 +211,52 @@ export async function rest(method, path, token, body) {
   }
   return { status: res.status, body: parsed };
 }
+
+/** An access token of `login` over the REST API (asserts the sign-in). */
+export async function apiToken(login, password) {
+  const r = await rest('POST', '/api/auth/login', null, { login, password });
+  assert.equal(r.status, 200, `${login} signs in over the API: ${JSON.stringify(r.body)}`);
+  return r.body.access_token;
+}
+
+/** The agent's access token, for checks over the REST API. */
+export async function agentToken() {
+  return apiToken(AGENT_LOGIN, AGENT_PASSWORD);
+}
+
+/** The admin's access token (VC_ADMIN_LOGIN / VC_ADMIN_PASSWORD). */
+export async function adminToken() {
+  return apiToken(ADMIN_LOGIN, ADMIN_PASSWORD);
+}
+
+/** A section of the admins' settings (`branding`, `features`, `survey`, ...) as stored. */
+export async function getSettings(token, section) {
+  const r = await rest('GET', `/api/settings/${section}`, token);
+  assert.equal(r.status, 200, `GET /api/settings/${section}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Puts a whole settings section; returns what the server stored. */
+export async function putSettings(token, section, body) {
+  const r = await rest('PUT', `/api/settings/${section}`, token, body);
+  assert.equal(r.status, 200, `PUT /api/settings/${section}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Changes some keys of a settings section (read, merged, put); returns what the server stored. */
+export async function changeSettings(token, section, changes) {
+  return putSettings(token, section, { ...(await getSettings(token, section)), ...changes });
+}
+
+/** A new interaction over REST (staff `token`); its id, its client link on this platform and the answer. */
+export async function newInteraction(token, request = { video_mode: 'two_way' }) {
+  const r = await rest('POST', '/api/interactions', token, request);
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const link = r.body.client_url.split('/').pop();
+  return { id: r.body.id, url: `${BASE}/c/${link}`, body: r.body };
+}
+
+// ---- chat and files ----
 
 /** Agent and client in a call (both pages say `active`). */
 export async function callUp(browser, { mode = 'two_way' } = {}) {

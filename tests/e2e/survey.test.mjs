@@ -7,16 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
-import { launch, callUp, rest, statusIs, tid, visible, agentToken } from './lib.mjs';
-
-const ADMIN_LOGIN = process.env.VC_ADMIN_LOGIN ?? 'admin';
-const ADMIN_PASSWORD = process.env.VC_ADMIN_PASSWORD ?? 'admin-pass-123';
-
-async function adminToken() {
-  const r = await rest('POST', '/api/auth/login', null, { login: ADMIN_LOGIN, password: ADMIN_PASSWORD });
-  assert.equal(r.status, 200, `the admin signs in: ${JSON.stringify(r.body)}`);
-  return r.body.access_token;
-}
+import { launch, callUp, rest, statusIs, tid, visible, adminToken, agentToken, changeSettings, putSettings } from './lib.mjs';
 
 /** The company's "thank you" page the client is sent to. */
 async function landingPage() {
@@ -49,13 +40,9 @@ test('after the call the client answers the survey and lands on the company page
   const admin = await adminToken();
   const site = await landingPage();
   const redirect = `${site.base}/thanks?from=videoassist`;
-  const survey = await rest('PUT', '/api/settings/survey', admin, { questions: QUESTIONS });
-  assert.equal(survey.status, 200, JSON.stringify(survey.body));
-  const features = await rest('GET', '/api/settings/features', admin);
-  assert.equal((await rest('PUT', '/api/settings/features', admin, { ...features.body, survey: true })).status, 200);
-  const branding = await rest('GET', '/api/settings/branding', admin);
-  const put = await rest('PUT', '/api/settings/branding', admin, { ...branding.body, redirect_url: redirect });
-  assert.equal(put.status, 200, JSON.stringify(put.body));
+  await putSettings(admin, 'survey', { questions: QUESTIONS });
+  await changeSettings(admin, 'features', { survey: true });
+  await changeSettings(admin, 'branding', { redirect_url: redirect });
 
   const browser = await launch();
   try {

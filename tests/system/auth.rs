@@ -125,9 +125,16 @@ async fn roles_limit_what_a_user_can_do() {
     let api = p.api();
     let new_user = json!({"login": "x-user", "password": "x-pass-12345", "role": "admin", "name": "X"});
 
+    // Agents do not list users; a supervisor sees agents only (here: the
+    // one outside every team; docs/roles.md).
+    let r = api.get("/api/users", Some(&agent)).await.unwrap();
+    assert_eq!((r.status, r.code()), (403, "forbidden"));
+    let r = api.get("/api/users", Some(&sup)).await.unwrap();
+    assert_eq!(r.status, 200);
+    let logins: Vec<&str> =
+        r.body["items"].as_array().unwrap().iter().map(|u| u["login"].as_str().unwrap()).collect();
+    assert_eq!(logins, vec!["agent1"]);
     for token in [&agent, &sup] {
-        let r = api.get("/api/users", Some(token)).await.unwrap();
-        assert_eq!((r.status, r.code()), (403, "forbidden"));
         let r = api.post("/api/users", Some(token), &new_user).await.unwrap();
         assert_eq!((r.status, r.code()), (403, "forbidden"));
         let r = api

@@ -7,6 +7,7 @@
 
 use std::process::Command;
 
+use vc_testkit::fakes::FakeSmsc;
 use vc_testkit::{Platform, repo_root};
 
 /// One browser test at a time: each runs a platform and several Chromium
@@ -27,6 +28,26 @@ async fn platform(extra: &[(&str, &str)]) -> Platform {
     let admin = p.admin_token().await;
     p.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
     p
+}
+
+/// A platform (with `extra` settings) whose SMS goes to a fake provider;
+/// the fake, to see what was sent.
+async fn platform_with_sms(extra: &[(&str, &str)]) -> (FakeSmsc, Platform) {
+    let smsc = FakeSmsc::start("acme", "smsc-secret-1").await;
+    let url = smsc.url();
+    let mut env = vec![
+        ("VC_MSG__SMS__API_URL", url.as_str()),
+        ("VC_MSG__SMS__LOGIN", "acme"),
+        ("VC_MSG__SMS__PASSWORD", "smsc-secret-1"),
+    ];
+    env.extend_from_slice(extra);
+    let p = platform(&env).await;
+    (smsc, p)
+}
+
+/// The platform's admin for the e2e files (`VC_ADMIN_LOGIN`, `VC_ADMIN_PASSWORD`).
+fn admin_env(p: &Platform) -> [(&'static str, &str); 2] {
+    [("VC_ADMIN_LOGIN", p.admin_login.as_str()), ("VC_ADMIN_PASSWORD", p.admin_password.as_str())]
 }
 
 fn run_e2e(p: &Platform, file: &str, extra: &[(&str, &str)]) {
@@ -106,16 +127,8 @@ async fn a_call_through_turn() {
 #[tokio::test]
 async fn the_agent_sends_an_sms_and_sees_it_delivered() {
     let _turn = ONE_AT_A_TIME.lock().await;
-    let smsc = vc_testkit::fakes::FakeSmsc::start("acme", "smsc-secret-1").await;
+    let (smsc, p) = platform_with_sms(&[("VC_MSG__SMS__STATUS_INTERVAL_SECS", "1")]).await;
     smsc.reject_phone("79990000003", 3);
-    let url = smsc.url();
-    let p = platform(&[
-        ("VC_MSG__SMS__API_URL", url.as_str()),
-        ("VC_MSG__SMS__LOGIN", "acme"),
-        ("VC_MSG__SMS__PASSWORD", "smsc-secret-1"),
-        ("VC_MSG__SMS__STATUS_INTERVAL_SECS", "1"),
-    ])
-    .await;
     run_e2e(
         &p,
         "delivery.test.mjs",
@@ -314,23 +327,8 @@ async fn a_recorded_call_has_the_client_left_and_the_agent_right() {
 async fn the_admin_panel() {
     let _turn = ONE_AT_A_TIME.lock().await;
     // An SMS provider, so that a call can be booked (the link goes by SMS).
-    let smsc = vc_testkit::fakes::FakeSmsc::start("acme", "smsc-secret-1").await;
-    let url = smsc.url();
-    let p = platform(&[
-        ("VC_MSG__SMS__API_URL", url.as_str()),
-        ("VC_MSG__SMS__LOGIN", "acme"),
-        ("VC_MSG__SMS__PASSWORD", "smsc-secret-1"),
-    ])
-    .await;
-    run_e2e(
-        &p,
-        "admin.test.mjs",
-        &[
-            ("VC_ADMIN_LOGIN", p.admin_login.as_str()),
-            ("VC_ADMIN_PASSWORD", p.admin_password.as_str()),
-            ("VC_SMS_PHONE", "+79990000001"),
-        ],
-    );
+    let (smsc, p) = platform_with_sms(&[]).await;
+    run_e2e(&p, "admin.test.mjs", &[admin_env(&p).as_slice(), &[("VC_SMS_PHONE", "+79990000001")]].concat());
     smsc.assert_no_violations();
 }
 
@@ -338,41 +336,28 @@ async fn the_admin_panel() {
 async fn switched_off_functions_are_absent_and_refused() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let p = platform(&[]).await;
-    let admin =
-        [("VC_ADMIN_LOGIN", p.admin_login.as_str()), ("VC_ADMIN_PASSWORD", p.admin_password.as_str())];
-    run_e2e(&p, "features.test.mjs", &admin);
+    run_e2e(&p, "features.test.mjs", &admin_env(&p));
 }
 
 #[tokio::test]
 async fn branding_shows_on_the_next_client_page_load() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let p = platform(&[]).await;
-    let admin =
-        [("VC_ADMIN_LOGIN", p.admin_login.as_str()), ("VC_ADMIN_PASSWORD", p.admin_password.as_str())];
-    run_e2e(&p, "branding.test.mjs", &admin);
+    run_e2e(&p, "branding.test.mjs", &admin_env(&p));
 }
 
 #[tokio::test]
 async fn the_client_answers_the_survey_and_is_redirected() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let p = platform(&[]).await;
-    let admin =
-        [("VC_ADMIN_LOGIN", p.admin_login.as_str()), ("VC_ADMIN_PASSWORD", p.admin_password.as_str())];
-    run_e2e(&p, "survey.test.mjs", &admin);
+    run_e2e(&p, "survey.test.mjs", &admin_env(&p));
 }
 
 #[tokio::test]
 async fn the_agent_schedules_a_call_and_is_reminded() {
     let _turn = ONE_AT_A_TIME.lock().await;
     // A call is booked with its link going by SMS: the fake provider takes it.
-    let smsc = vc_testkit::fakes::FakeSmsc::start("acme", "smsc-secret-1").await;
-    let url = smsc.url();
-    let p = platform(&[
-        ("VC_MSG__SMS__API_URL", url.as_str()),
-        ("VC_MSG__SMS__LOGIN", "acme"),
-        ("VC_MSG__SMS__PASSWORD", "smsc-secret-1"),
-    ])
-    .await;
+    let (smsc, p) = platform_with_sms(&[]).await;
     run_e2e(&p, "schedule.test.mjs", &[("VC_SMS_PHONE", "+79990000001")]);
     assert!(smsc.sent().iter().any(|s| s.phone == "79990000001"), "the close call's link went by SMS");
     smsc.assert_no_violations();

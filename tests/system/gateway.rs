@@ -104,8 +104,15 @@ fn coverage(stats: &PartyStats) -> f64 {
         .video_seqs
         .values()
         .map(|seqs| {
-            let (lo, hi) = (*seqs.first().unwrap() as f64, *seqs.last().unwrap() as f64);
-            seqs.len() as f64 / (hi - lo + 1.0)
+            // RTP sequence numbers are 16 bits: a stream that started near
+            // 65535 wraps to 0 within the test; count it as one run.
+            let wrapped = seqs.last().unwrap() - seqs.first().unwrap() > 1 << 15;
+            let unwrapped: Vec<u32> = seqs
+                .iter()
+                .map(|&s| if wrapped && s < 1 << 15 { u32::from(s) + (1 << 16) } else { u32::from(s) })
+                .collect();
+            let (lo, hi) = (*unwrapped.iter().min().unwrap(), *unwrapped.iter().max().unwrap());
+            seqs.len() as f64 / f64::from(hi - lo + 1)
         })
         .fold(1.0, f64::min)
 }

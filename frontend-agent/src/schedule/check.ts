@@ -3,8 +3,8 @@
 // takes, and a contact for the chosen channel. Pure.
 
 import type { Channel } from "@shared/protocol";
+import { isZone, localInputToInstant } from "@shared/zones";
 import { type Contacts, contactFor, type Unavailable } from "../availability";
-import { isTimeZone, zonedToInstant } from "./time";
 
 /** The longest lead the server takes: a week. */
 export const MAX_LEAD_MINUTES = 10_080;
@@ -25,8 +25,8 @@ export interface ScheduleInput {
 export type ScheduleCheck = { ok: true; at: Date; lead: number } | { ok: false; problem: ScheduleProblem };
 
 export function checkSchedule(input: ScheduleInput, now: Date): ScheduleCheck {
-  if (!isTimeZone(input.timeZone)) return { ok: false, problem: "bad_zone" };
-  const at = zonedToInstant(input.local, input.timeZone);
+  if (!isZone(input.timeZone)) return { ok: false, problem: "bad_zone" };
+  const at = localInputToInstant(input.local, input.timeZone);
   if (!at) return { ok: false, problem: "no_time" };
   if (at.getTime() <= now.getTime()) return { ok: false, problem: "past" };
   const leadText = input.lead.trim();

@@ -10,13 +10,13 @@ import { el, field, replaceChildren, select, setText, show } from "@shared/dom";
 import { errorText } from "@shared/errors";
 import { lang, t, type MessageKey } from "@shared/i18n";
 import { channelLabel } from "@shared/labels";
+import { browserZone, instantToLocalInput, zoneChoices } from "@shared/zones";
 import { CHANNELS } from "../availability";
 import { loadChannels } from "../channels";
-import { callSettingsInputs, contactInput, selectedMode, selectedQuality } from "../form";
+import { callSettingsInputs, contactInputs, contactValues, selectedMode, selectedQuality } from "../form";
 import { type ConsoleSettings, loadSettings } from "../settings";
 import { checkSchedule, DEFAULT_LEAD_MINUTES, defaultStart, MAX_LEAD_MINUTES, type ScheduleProblem } from "./check";
 import { scheduleTime } from "./summary";
-import { browserTimeZone, instantToLocalInput, timeZones } from "./time";
 
 const PROBLEM_KEYS: Record<ScheduleProblem, MessageKey> = {
   no_time: "sched.badTime",
@@ -45,16 +45,13 @@ export function scheduleForm(host: ScheduleFormHost): HTMLElement {
 }
 
 function buildForm(s: ConsoleSettings, host: ScheduleFormHost): HTMLElement {
-  const name = contactInput("schedule-client-name", "text");
-  const phone = contactInput("schedule-client-phone", "tel");
-  const email = contactInput("schedule-client-email", "email");
-  const telegram = contactInput("schedule-client-telegram", "text");
-  telegram.placeholder = "@username";
+  const contacts = contactInputs("schedule-");
+  const { name, phone, email, telegram } = contacts;
 
-  const zone = browserTimeZone();
+  const zone = browserZone();
   const at = el("input", { testid: "schedule-at", attrs: { type: "datetime-local", required: true, name: "schedule-at", step: "60" } });
   at.value = instantToLocalInput(defaultStart(new Date()), zone);
-  const tz = select("schedule-tz", timeZones([zone]).map((z) => [z, z] as const), zone, t("sched.tz"));
+  const tz = select("schedule-tz", zoneChoices([zone]).map((z) => [z, z] as const), zone, t("sched.tz"));
   const channel = select("schedule-channel", CHANNELS.map((c) => [c, channelLabel(c)] as const), "sms", t("sched.channel"));
   const lead = el("input", {
     testid: "schedule-lead",
@@ -102,9 +99,7 @@ function buildForm(s: ConsoleSettings, host: ScheduleFormHost): HTMLElement {
   const form = el("form", { class: "card schedule-form", testid: "schedule-form", attrs: { novalidate: true } }, [
     el("h2", { text: t("sched.title") }),
     inputs.notice,
-    field(t("new.clientName"), name),
-    el("div", { class: "row" }, [field(t("new.phone"), phone), field(t("new.email"), email)]),
-    field(t("new.telegram"), telegram),
+    ...contacts.fields,
     el("div", { class: "row" }, [field(t("sched.at"), at), field(t("sched.tz"), tz)]),
     el("div", { class: "row" }, [field(t("sched.channel"), channel), field(t("sched.lead"), lead), field(t("delivery.language"), language)]),
     channelHint,
@@ -160,15 +155,7 @@ function buildForm(s: ConsoleSettings, host: ScheduleFormHost): HTMLElement {
     const quality = selectedQuality(inputs.quality);
     if (quality) body.max_quality = quality;
     if (Object.keys(customFields).length) body.custom_fields = customFields;
-    const opt = (v: string): string | undefined => v.trim() || undefined;
-    const clientName = opt(name.value);
-    const clientPhone = opt(phone.value);
-    const clientEmail = opt(email.value);
-    const clientTelegram = opt(telegram.value);
-    if (clientName) body.client_name = clientName;
-    if (clientPhone) body.client_phone = clientPhone;
-    if (clientEmail) body.client_email = clientEmail;
-    if (clientTelegram) body.client_telegram = clientTelegram;
+    Object.assign(body, contactValues(contacts));
 
     submit.disabled = true;
     setText(submit, t("sched.submitting"));

@@ -4,7 +4,7 @@
 import type { Schedule, ScheduleState } from "@shared/protocol";
 import { lang, t, type MessageKey } from "@shared/i18n";
 import { channelLabel } from "@shared/labels";
-import { browserTimeZone, formatInZone } from "./time";
+import { browserZone, formatInZone } from "@shared/zones";
 
 const STATE_KEYS: Record<ScheduleState, MessageKey> = {
   pending: "sched.state.pending",
@@ -22,7 +22,7 @@ export function scheduleStateLabel(state: ScheduleState): string {
 /** "7 Dec 2026, 14:30 (Europe/Moscow; your time 12:30)". */
 export function scheduleTime(at: string, timeZone: string): string {
   const theirs = formatInZone(at, timeZone, lang());
-  const mine = browserTimeZone();
+  const mine = browserZone();
   const own = mine !== timeZone ? formatInZone(at, mine, lang()) : null;
   return own && own !== theirs ? t("sched.timeBoth", { time: theirs, zone: timeZone, own }) : t("sched.timeOne", { time: theirs, zone: timeZone });
 }
