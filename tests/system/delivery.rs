@@ -513,6 +513,23 @@ async fn email_case(mode: SmtpMode, security: &str) {
     assert!(html.contains(&format!(r#"href="{short_url}""#)), "{html}");
     assert!(html.contains("Ivan &lt;script&gt;") && !html.contains("<script>"), "escaped: {html}");
     assert!(html.contains("Acme Bank") && html.contains("Присоединиться к звонку"), "{html}");
+
+    // The admins rebrand: the next e-mail carries the new name and colour
+    // at once (escaped), without a restart.
+    let admin = d.p.admin_token().await;
+    let mut branding = d.p.api().get("/api/settings/branding", Some(&admin)).await.unwrap().body;
+    branding["company_name"] = json!("Romashka & <Co>");
+    branding["accent_color"] = json!("#aa3300");
+    let r = d.p.api().put("/api/settings/branding", Some(&admin), &branding).await.unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let accepted = d.send_ok(created["id"].as_str().unwrap(), "email").await;
+    d.wait_status(accepted["delivery_id"].as_str().unwrap(), "sent", Duration::from_secs(20)).await;
+    let mails = sink.wait_for(2, Duration::from_secs(5)).await;
+    let msg = mail_parser::MessageParser::default().parse(&mails[1].raw).unwrap();
+    assert_eq!(msg.subject(), Some("Romashka & <Co>: приглашение на видеозвонок"));
+    let (_, html) = parts(&msg);
+    assert!(html.contains("Romashka &amp; &lt;Co&gt;") && !html.contains("<Co>"), "escaped: {html}");
+    assert!(html.contains("#aa3300"), "the new accent colour: {html}");
 }
 
 #[tokio::test]
