@@ -3,6 +3,7 @@
 
 mod chat;
 pub mod config;
+mod control_chat;
 mod control_ws;
 mod creation;
 mod followers;
