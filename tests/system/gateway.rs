@@ -14,8 +14,15 @@ use vc_protocol::media::MediaAccess;
 use vc_testkit::Platform;
 
 async fn desk() -> (Platform, Desk) {
+    desk_with(&[]).await
+}
+
+/// A platform (with `env` on top of the tests' settings) and a signed-in agent.
+async fn desk_with(env: &[(&str, &str)]) -> (Platform, Desk) {
     let log = std::env::var("VC_TEST_PLATFORM_LOG").unwrap_or_else(|_| "info".into());
-    let p = Platform::start(&[("VC_MEDIA__GRACE_SECS", "5"), ("RUST_LOG", log.as_str())]).await;
+    let mut all = vec![("VC_MEDIA__GRACE_SECS", "5"), ("RUST_LOG", log.as_str())];
+    all.extend_from_slice(env);
+    let p = Platform::start(&all).await;
     let admin = p.admin_token().await;
     p.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
     let desk = Desk::sign_in(&p.api().base, "agent1", "agent-pass-1").await.unwrap();
@@ -133,6 +140,92 @@ async fn metric(p: &Platform, name: &str) -> i64 {
         .find_map(|l| l.strip_prefix(&format!("vc_{name} ")))
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(-1)
+}
+
+/// The value of the series `vc_<name>` whose labels include `labels`.
+fn sample(scrape: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    let name = format!("vc_{name}");
+    scrape.lines().filter(|l| !l.starts_with('#')).find_map(|l| {
+        let (series, value) = l.rsplit_once(' ')?;
+        let (n, rest) = series.split_once('{').unwrap_or((series, ""));
+        let matches = n == name && labels.iter().all(|(k, v)| rest.contains(&format!("{k}=\"{v}\"")));
+        matches.then(|| value.trim().parse().ok()).flatten()
+    })
+}
+
+/// Scrapes `/metrics` until `ready` holds of it (at most 5 s), then returns it.
+async fn scrape_until(p: &Platform, what: &str, ready: impl Fn(&str) -> bool) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let text = p.api().get("/metrics", None).await.unwrap().body.as_str().unwrap().to_owned();
+        if ready(&text) {
+            return text;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{what}; /metrics:\n{text}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// What the gateway forwards and loses shows in Prometheus, by kind and
+/// direction: a first call where the agent sends no video (nothing is
+/// forwarded agent to client), then one where the agent's network drops
+/// 10% of what it receives (it NACKs what is missing).
+#[tokio::test]
+async fn forwarded_media_and_loss_are_counted_in_prometheus() {
+    let (p, desk) = desk_with(&[("VC_MEDIA__STATS_INTERVAL_SECS", "1")]).await;
+    let forwarded = |s: &str, what: &str, kind: &str, direction: &str| {
+        sample(s, &format!("media_forwarded_{what}_total"), &[("kind", kind), ("direction", direction)])
+            .unwrap_or(-1.0)
+    };
+
+    let t = desk.new_call("two_way").await.unwrap();
+    let mut a = Party::join(PartyConfig { send_video: false, ..config(&desk, &t.agent, 0.0) }).await.unwrap();
+    let mut c = Party::join(config(&desk, &t.client, 0.0)).await.unwrap();
+    connected(&mut a).await;
+    connected(&mut c).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (a, c) = (a.leave().await, c.leave().await);
+    assert!(a.received_video > 30 && c.received_audio > 30, "media flowed");
+    // A party that leaves has its counts added at once.
+    let s = scrape_until(&p, "the first call's media is counted", |s| {
+        forwarded(s, "packets", "video", "client_to_agent") >= a.received_video as f64 * 0.9
+            && forwarded(s, "packets", "audio", "client_to_agent") >= a.received_audio as f64 * 0.9
+            && forwarded(s, "packets", "audio", "agent_to_client") >= c.received_audio as f64 * 0.9
+    })
+    .await;
+    assert_eq!(forwarded(&s, "packets", "video", "agent_to_client"), 0.0, "the agent sent no video");
+    assert_eq!(forwarded(&s, "bytes", "video", "agent_to_client"), 0.0);
+    for (kind, direction) in
+        [("video", "client_to_agent"), ("audio", "client_to_agent"), ("audio", "agent_to_client")]
+    {
+        let (bytes, packets) =
+            (forwarded(&s, "bytes", kind, direction), forwarded(&s, "packets", kind, direction));
+        assert!(bytes > packets && packets > 0.0, "{kind} {direction}: {bytes} bytes in {packets} packets");
+    }
+
+    let (_, a, c) = call(&desk, 0.10).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (a, c) = (a.leave().await, c.leave().await);
+    assert!(a.dropped_incoming > 20, "the agent's loss was real: {} dropped", a.dropped_incoming);
+    let nacks = |s: &str, party: &str| sample(s, "media_nacks_total", &[("party", party)]).unwrap_or(-1.0);
+    let s = scrape_until(&p, "the second call's media and the agent's NACKs are counted", |s| {
+        forwarded(s, "packets", "video", "agent_to_client") >= c.received_video as f64 * 0.9
+            && forwarded(s, "bytes", "video", "agent_to_client") > 0.0
+            && nacks(s, "agent") > 0.0
+    })
+    .await;
+    assert!(nacks(&s, "client") >= 0.0, "every party has its NACK series");
+    // The parties' own loss is not the gateway's: what it receives arrives
+    // whole on loopback, and the series are there from the start.
+    for kind in ["audio", "video"] {
+        for party in ["agent", "client"] {
+            let lost = sample(&s, "media_packets_lost_total", &[("kind", kind), ("party", party)]);
+            assert!(lost.is_some_and(|v| v >= 0.0), "{kind} lost by {party}: {lost:?}");
+        }
+    }
+    assert_eq!(sample(&s, "media_ice_failures_total", &[]), Some(0.0), "every peer connected");
+    let connects = sample(&s, "media_peer_connect_seconds_count", &[]).unwrap_or(0.0);
+    assert!(connects >= 4.0, "four peers connected: {connects}");
 }
 
 #[tokio::test]

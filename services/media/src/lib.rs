@@ -59,6 +59,8 @@ impl Media {
         let (events_tx, mut events_rx) = mpsc::unbounded_channel();
         let data_messages =
             data_message_counter(rt).map_err(|e| StartError::Other(format!("vc-media metrics: {e}")))?;
+        let metrics = engine::MediaMetrics::register(rt.metrics.registry())
+            .map_err(|e| StartError::Other(format!("vc-media metrics: {e}")))?;
         let recording = match (&cfg.raw_recordings_dir, cfg.recording) {
             (Some(dir), true) => Some(engine::RecordingSetup {
                 dir: dir.clone(),
@@ -84,6 +86,7 @@ impl Media {
             stats_interval: Duration::from_secs(cfg.stats_interval_secs.max(1)),
             idle_room_ttl: Duration::from_secs(cfg.grace_secs.max(60) * 10),
             data_messages,
+            metrics,
         };
         let (engine, engine_task) = engine::spawn(engine_cfg, events_tx).await?;
         let gateway_id = cfg

@@ -292,6 +292,21 @@ impl Msg {
             .registry()
             .register(Box::new(metrics.provider_calls.clone()))
             .map_err(|e| StartError::Other(e.to_string()))?;
+        // Every series from the start, so dashboards see zeros, not gaps.
+        for channel in [Channel::Sms, Channel::Telegram, Channel::Email, Channel::Webhook] {
+            for status in [
+                DeliveryStatus::Queued,
+                DeliveryStatus::AwaitingStart,
+                DeliveryStatus::Sent,
+                DeliveryStatus::Delivered,
+                DeliveryStatus::Failed,
+            ] {
+                metrics.deliveries.with_label_values(&[channel.as_str(), worker::status_name(status)]);
+            }
+            for outcome in ["sent", "delivered", "retry", "failed"] {
+                metrics.provider_calls.with_label_values(&[channel.as_str(), outcome]);
+            }
+        }
         let telegram = cfg.telegram.configured().then(|| Arc::new(Telegram::new(&cfg.telegram)));
         let ctx = Arc::new(Ctx {
             store: Store::open(&rt.db).await?,

@@ -77,6 +77,10 @@ impl Worker {
         )
         .map_err(|e| e.to_string())?;
         rt.metrics.registry().register(Box::new(merges.clone())).map_err(|e| e.to_string())?;
+        // Every series from the start, so dashboards see zeros, not gaps.
+        for outcome in ["stored", "empty", "failed"] {
+            merges.with_label_values(&[outcome]);
+        }
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             // The all-in-one with a self-signed certificate uploads to

@@ -10,10 +10,10 @@ use rtc::data_channel::{RTCDataChannelId, RTCDataChannelMessage};
 use rtc::peer_connection::event::RTCDataChannelEvent;
 use rtc::shared::error::Error as RtcError;
 use vc_protocol::collab::{CHANNEL_LABEL, MAX_MESSAGE_BYTES};
-use vc_protocol::interaction::Party;
 use vc_protocol::media::PeerStats;
 
 use super::Engine;
+use super::metrics::direction;
 use super::peer::Peer;
 use super::stats::MessageCounters;
 use crate::forward::relay::{self, Dropped, RateCap};
@@ -29,14 +29,6 @@ pub struct DataLeg {
     pub received: MessageCounters,
     /// Messages the relay wrote into the party's `collab` channel.
     pub delivered: MessageCounters,
-}
-
-/// `agent_to_client` or `client_to_agent`: the metric label of a direction.
-fn direction(from: Party) -> &'static str {
-    match from {
-        Party::Agent => "agent_to_client",
-        Party::Client => "client_to_agent",
-    }
 }
 
 impl Engine {

@@ -144,6 +144,7 @@ impl Engine {
         packets: Vec<Box<dyn rtc::rtcp::Packet>>,
         now: Instant,
     ) {
+        peer.nacks_received += keyframes::nacks(&packets);
         let Some(kind) = peer.outgoing_track_ids.get(track_id).copied() else {
             tracing::debug!(peer = %peer.id, track_id, n = packets.len(), "rtcp on an incoming track");
             return;

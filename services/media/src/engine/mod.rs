@@ -9,6 +9,7 @@
 
 mod data;
 mod media;
+mod metrics;
 pub mod peer;
 pub mod room;
 pub mod stats;
@@ -32,6 +33,7 @@ use vc_protocol::{InteractionId, PeerId};
 
 use crate::forward::demux::{PacketClass, binding_request_local_ufrag, classify};
 use crate::record::Recorder;
+pub use metrics::MediaMetrics;
 use peer::{Endpoint, Peer};
 use room::Room;
 
@@ -51,6 +53,8 @@ pub struct EngineConfig {
     /// `media_datachannel_messages_total{direction, outcome}`: every message
     /// a party sent on a data channel, relayed or why not.
     pub data_messages: prometheus::IntCounterVec,
+    /// Forwarded media, loss, NACKs, ICE failures, connect times.
+    pub metrics: MediaMetrics,
     /// Where and how calls are recorded; `None`: never.
     pub recording: Option<RecordingSetup>,
 }
@@ -518,12 +522,20 @@ impl Engine {
         for id in idle {
             self.close_room(id, "idle", now);
         }
+        for peer in self.peers.values_mut() {
+            self.cfg.metrics.export(peer);
+        }
     }
 
     /// Drops a peer: closes its connection, frees its room seat and its
     /// routing entries.
     fn remove_peer(&mut self, id: PeerId, reason: &str, now: Instant) {
         let Some(mut peer) = self.peers.remove(&id) else { return };
+        self.cfg.metrics.export(&mut peer);
+        // Negotiation began but the connection never came up.
+        if peer.pc.is_some() && !peer.ever_connected && !peer.ice_failed && reason != "shutdown" {
+            self.cfg.metrics.ice_failed();
+        }
         peer.close();
         if let Some(rec) = self.recorder.as_mut() {
             for key in peer.incoming.values().filter_map(|i| i.recording) {
@@ -627,6 +639,10 @@ impl Engine {
             RTCPeerConnectionEvent::OnIceConnectionStateChangeEvent(state) => {
                 self.emit(peer.room, MediaEventKind::IceState { role: peer.role, state: state.to_string() });
                 if state == RTCIceConnectionState::Failed {
+                    if !peer.ice_failed {
+                        peer.ice_failed = true;
+                        self.cfg.metrics.ice_failed();
+                    }
                     self.on_disconnected(peer, now);
                 }
             }
@@ -653,6 +669,10 @@ impl Engine {
             return;
         }
         peer.connected = true;
+        if !peer.ever_connected {
+            peer.ever_connected = true;
+            self.cfg.metrics.connected_after(now.saturating_duration_since(peer.joined_at));
+        }
         if let Some(room) = self.rooms.get_mut(&peer.room) {
             room.present(peer.role);
         }

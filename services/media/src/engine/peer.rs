@@ -106,6 +106,14 @@ pub struct Peer {
     /// The sender track id for each kind (RTCP about it comes tagged with it).
     pub outgoing_track_ids: HashMap<String, Kind>,
     pub connected: bool,
+    /// Connected at least once (`connected` goes back to false on a drop).
+    pub ever_connected: bool,
+    /// ICE reached `failed` (counted once per peer).
+    pub ice_failed: bool,
+    /// NACKs the party sent about the gateway's tracks, and how many of
+    /// them are in Prometheus already.
+    pub nacks_received: u64,
+    pub nacks_exported: u64,
     pub addresses: Vec<SocketAddr>,
     pub joined_at: Instant,
     pub last_pli: HashMap<Kind, Instant>,
@@ -158,6 +166,10 @@ impl Peer {
             incoming: HashMap::new(),
             outgoing_track_ids: HashMap::new(),
             connected: false,
+            ever_connected: false,
+            ice_failed: false,
+            nacks_received: 0,
+            nacks_exported: 0,
             addresses: Vec::new(),
             joined_at: now,
             last_pli: HashMap::new(),

@@ -18,6 +18,17 @@ pub struct StreamCounters {
     pub width: Option<u32>,
     pub height: Option<u32>,
     last: Option<Snapshot>,
+    /// What [`StreamCounters::unexported`] handed out so far.
+    exported: Exported,
+}
+
+/// Packets, payload bytes and lost packets of one stream not yet added to
+/// the Prometheus counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Exported {
+    pub packets: u64,
+    pub bytes: u64,
+    pub lost: u64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +80,19 @@ impl StreamCounters {
 
     pub fn lost(&self) -> u64 {
         self.expected().saturating_sub(self.packets)
+    }
+
+    /// The counts since the last call, for counters that only grow: `lost`
+    /// shrinks when a late packet arrives, so only a new high is exported.
+    pub fn unexported(&mut self) -> Exported {
+        let (lost, prev) = (self.lost(), self.exported);
+        let delta = Exported {
+            packets: self.packets - prev.packets,
+            bytes: self.bytes - prev.bytes,
+            lost: lost.saturating_sub(prev.lost),
+        };
+        self.exported = Exported { packets: self.packets, bytes: self.bytes, lost: lost.max(prev.lost) };
+        delta
     }
 
     /// The stats since the last call (the first call reports since start).
@@ -196,6 +220,21 @@ mod tests {
         assert!((s.bitrate_kbps - 240.0).abs() < 1e-6);
         assert_eq!(s.fps, Some(10.0));
         assert_eq!(s.loss, 0.0);
+    }
+
+    #[test]
+    fn exports_are_deltas_that_never_go_back() {
+        let mut c = StreamCounters::default();
+        for seq in [0u16, 1, 4] {
+            c.on_packet(seq, 10, false);
+        }
+        assert_eq!(c.unexported(), Exported { packets: 3, bytes: 30, lost: 2 });
+        // 2 arrives late: fewer lost now, but a counter does not shrink.
+        c.on_packet(2, 10, false);
+        assert_eq!(c.unexported(), Exported { packets: 1, bytes: 10, lost: 0 });
+        c.on_packet(7, 10, false);
+        assert_eq!(c.unexported(), Exported { packets: 1, bytes: 10, lost: 1 });
+        assert_eq!(c.unexported(), Exported::default());
     }
 
     #[test]

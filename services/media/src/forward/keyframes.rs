@@ -1,10 +1,14 @@
-//! An interceptor that lets keyframe requests through to the application.
+//! An interceptor that lets keyframe requests (and NACKs) through to the
+//! application.
 //!
 //! In rtc 0.21 inbound RTCP ends at the interceptor chain's terminus unless
 //! an interceptor marks a packet `DeliverToApplication`. A forwarder needs
 //! exactly the keyframe requests (PLI, FIR) a receiver sends about a
-//! forwarded stream, to pass them on to its sender; everything else (reports,
-//! NACKs, transport feedback) stays with the interceptors that act on it.
+//! forwarded stream, to pass them on to its sender. NACKs, which the NACK
+//! responder before this slot has already answered, come through too, only
+//! to be counted (the core's own `nack_count` statistic is never updated in
+//! 0.21.1). Everything else (reports, transport feedback) stays with the
+//! interceptors that act on it.
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -12,6 +16,7 @@ use std::time::Instant;
 use rtc::interceptor::{Attribute, Interceptor, Packet, StreamInfo, TaggedPacket};
 use rtc::rtcp::payload_feedbacks::full_intra_request::FullIntraRequest;
 use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
+use rtc::rtcp::transport_feedbacks::transport_layer_nack::TransportLayerNack;
 use rtc::sansio::Protocol;
 use rtc::shared::error::Error;
 
@@ -33,6 +38,11 @@ pub fn asks_for_keyframe(packets: &[Box<dyn rtc::rtcp::Packet>]) -> bool {
     })
 }
 
+/// How many NACKs an RTCP compound packet holds.
+pub fn nacks(packets: &[Box<dyn rtc::rtcp::Packet>]) -> u64 {
+    packets.iter().filter(|p| p.as_any().downcast_ref::<TransportLayerNack>().is_some()).count() as u64
+}
+
 impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequests {
     type Rout = TaggedPacket;
     type Wout = TaggedPacket;
@@ -42,7 +52,7 @@ impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequests {
 
     fn handle_read(&mut self, mut msg: TaggedPacket) -> Result<(), Error> {
         if let Packet::Rtcp(packets) = &msg.message.packet
-            && asks_for_keyframe(packets)
+            && (asks_for_keyframe(packets) || nacks(packets) > 0)
         {
             msg.message.add(Attribute::DeliverToApplication);
         }
@@ -95,5 +105,9 @@ mod tests {
         chain.handle_read(rtcp(Box::new(PictureLossIndication { sender_ssrc: 1, media_ssrc: 2 }))).unwrap();
         let got = chain.poll_read().expect("the PLI comes through");
         assert!(matches!(&got.message.packet, Packet::Rtcp(p) if asks_for_keyframe(p)));
+        let nack = TransportLayerNack { sender_ssrc: 1, media_ssrc: 2, nacks: vec![] };
+        chain.handle_read(rtcp(Box::new(nack))).unwrap();
+        let got = chain.poll_read().expect("the NACK comes through, to be counted");
+        assert!(matches!(&got.message.packet, Packet::Rtcp(p) if nacks(p) == 1 && !asks_for_keyframe(p)));
     }
 }
