@@ -203,6 +203,9 @@ test('screenshots of the call, drawn on and viewed on both sides', async () => {
     await agent.page.click(`${tid('editor-tool')}[data-tool="text"]`);
     await agent.page.mouse.click(box2.x + box2.width * 0.3, box2.y + box2.height * 0.3);
     await visible(agent.page, 'editor-text-input');
+    // The box takes the focus just after the click (as a person's typing
+    // would find it); keys sent before that would go to the page.
+    await agent.page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'editor-text-input');
     await agent.page.keyboard.type('Here');
     await agent.page.keyboard.press('Enter');
     assert.equal(await shapes(), '1');
