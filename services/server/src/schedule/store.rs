@@ -91,6 +91,11 @@ impl Schedules {
         Ok(ids(docs))
     }
 
+    /// Up to a batch of documents (without their event logs) matching `filter`.
+    async fn find_docs(&self, filter: Document) -> Result<Vec<InteractionDoc>, DbError> {
+        Ok(self.coll.find(filter).projection(doc! {"events": 0}).limit(BATCH).await?.try_collect().await?)
+    }
+
     /// Open schedules whose call started (the client joined) or whose
     /// interaction ended by other means.
     pub async fn to_settle(&self) -> Result<Vec<InteractionId>, DbError> {
@@ -115,18 +120,12 @@ impl Schedules {
 
     /// Links handed to vc-msg at or before `before` that vc-msg did not confirm.
     pub async fn unconfirmed_links(&self, before: DateTime<Utc>) -> Result<Vec<InteractionDoc>, DbError> {
-        Ok(self
-            .coll
-            .find(doc! {
-                "schedule.state": "link_sent",
-                "schedule.delivery_confirmed": false,
-                "schedule.claimed_at": {"$lte": to_bson(before)},
-            })
-            .projection(doc! {"events": 0})
-            .limit(BATCH)
-            .await?
-            .try_collect()
-            .await?)
+        self.find_docs(doc! {
+            "schedule.state": "link_sent",
+            "schedule.delivery_confirmed": false,
+            "schedule.claimed_at": {"$lte": to_bson(before)},
+        })
+        .await
     }
 
     /// Cancellation messages handed to vc-msg at or before `before` that
@@ -135,19 +134,13 @@ impl Schedules {
         &self,
         before: DateTime<Utc>,
     ) -> Result<Vec<InteractionDoc>, DbError> {
-        Ok(self
-            .coll
-            .find(doc! {
-                "schedule.state": "cancelled",
-                "schedule.cancel_delivery_id": {"$ne": null},
-                "schedule.cancel_confirmed": false,
-                "schedule.claimed_at": {"$lte": to_bson(before)},
-            })
-            .projection(doc! {"events": 0})
-            .limit(BATCH)
-            .await?
-            .try_collect()
-            .await?)
+        self.find_docs(doc! {
+            "schedule.state": "cancelled",
+            "schedule.cancel_delivery_id": {"$ne": null},
+            "schedule.cancel_confirmed": false,
+            "schedule.claimed_at": {"$lte": to_bson(before)},
+        })
+        .await
     }
 
     /// Calls whose link went out and whose agent is due a reminder: `at`
