@@ -14,7 +14,8 @@ case "$mode" in
   # Chromium for the browser tests (driven by playwright-core, never by a
   # downloaded browser), Mosquitto for the bus tests against a real broker,
   # Janus for the load tool's test against it (tests/system/load.rs).
-  test) apt_packages=(ffmpeg mosquitto chromium coturn janus) ;;
+  # LibreOffice (Calc, headless) opens the Excel export in tests/system/reports.rs.
+  test) apt_packages=(ffmpeg mosquitto chromium coturn janus libreoffice-calc-nogui) ;;
   # What `run` needs, plus Janus for the side-by-side media gateway
   # benchmark and Mosquitto as the platform's broker there (vc-sfu-bench
   # starts both itself with generated configs).

@@ -1,7 +1,7 @@
 // Generated from the Rust protocol crate (services/protocol) by
 // `VC_UPDATE_TS=1 cargo test -p vc-protocol`. Do not edit.
 
-export type ErrorCode = "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "token_revoked" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "forbidden" | "user_disabled" | "not_found" | "user_not_found" | "login_taken" | "last_admin" | "validation_failed" | "weak_password" | "too_many_attempts" | "payload_too_large" | "method_not_allowed" | "service_unavailable" | "interaction_not_found" | "link_not_found" | "link_expired" | "interaction_ended" | "consent_required" | "media_unavailable" | "invalid_phone" | "contact_missing" | "channel_not_configured" | "delivery_not_found" | "message_too_long" | "file_too_large" | "storage_full" | "file_not_found" | "feature_disabled" | "team_not_found" | "already_answered" | "invalid_image" | "not_scheduled" | "internal";
+export type ErrorCode = "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "token_revoked" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "forbidden" | "user_disabled" | "not_found" | "user_not_found" | "login_taken" | "last_admin" | "validation_failed" | "weak_password" | "too_many_attempts" | "payload_too_large" | "method_not_allowed" | "service_unavailable" | "interaction_not_found" | "link_not_found" | "link_expired" | "interaction_ended" | "consent_required" | "media_unavailable" | "invalid_phone" | "contact_missing" | "channel_not_configured" | "delivery_not_found" | "message_too_long" | "file_too_large" | "storage_full" | "file_not_found" | "feature_disabled" | "team_not_found" | "already_answered" | "invalid_image" | "not_scheduled" | "metrics_not_ready" | "internal";
 
 export type ErrorBody = { code: ErrorCode, message: string, };
 
@@ -286,6 +286,113 @@ export type CollabMessage = { "t": "pointer", x: number, y: number, } | { "t": "
 
 export type LinkOpens = { opens: Array<LinkOpen>, };
 
+export type MinAvgMax = { min: number, avg: number, max: number, };
+
+export type Direction = "client_to_agent" | "agent_to_client";
+
+export type MediaAggregate = { 
+/**
+ * kbit/s the sender delivered to the gateway.
+ */
+bitrate_kbps?: MinAvgMax, 
+/**
+ * Lost packets, percent of those expected.
+ */
+loss_pct?: MinAvgMax, 
+/**
+ * Interarrival jitter at the receiver, ms.
+ */
+jitter_ms?: MinAvgMax, 
+/**
+ * Video only: frame height in pixels.
+ */
+height?: MinAvgMax, 
+/**
+ * Video only: frame width in pixels (the most common one).
+ */
+width?: number, 
+/**
+ * Video only: frames per second.
+ */
+fps?: MinAvgMax, };
+
+export type DirectionMetrics = { audio: MediaAggregate, video: MediaAggregate, };
+
+export type ClientDevice = { user_agent: string, 
+/**
+ * e.g. `Android`, `iOS`, `Windows 10`, `Linux`, `Mac OSX`.
+ */
+os?: string, os_version?: string, 
+/**
+ * e.g. `Chrome`, `Safari`, `Firefox`, `Yandex Browser`.
+ */
+browser?: string, browser_version?: string, 
+/**
+ * A phone or tablet (not a desktop browser).
+ */
+mobile: boolean, };
+
+export type CallTiming = { 
+/**
+ * When the link first went out (SMS, Telegram or e-mail accepted by
+ * the provider); `None` when it was copied.
+ */
+link_sent_at?: string, to_link_opened_s?: number, 
+/**
+ * To the client's join (consent given).
+ */
+to_joined_s?: number, 
+/**
+ * To both parties' media connected (the call is active).
+ */
+to_connected_s?: number, 
+/**
+ * From the client's join to the call being active.
+ */
+waiting_s?: number, 
+/**
+ * From active to the end.
+ */
+talk_s?: number, };
+
+export type Reconnects = { agent: number, client: number, };
+
+export type QualityRating = "unknown" | "good" | "fair" | "poor";
+
+export type QualityIssue = "video_loss" | "audio_loss" | "low_bitrate" | "low_resolution" | "low_frame_rate" | "high_rtt" | "high_jitter" | "reconnects";
+
+export type Quality = { rating: QualityRating, issues: Array<QualityIssue>, };
+
+export type CallMetricsSummary = { computed_at: string, timing: CallTiming, ended_by?: EndedBy, end_reason?: string, reconnects: Reconnects, client_to_agent: DirectionMetrics, agent_to_client: DirectionMetrics, 
+/**
+ * Round trip between the gateway and each party, ms.
+ */
+agent_rtt_ms?: MinAvgMax, client_rtt_ms?: MinAvgMax, device?: ClientDevice, 
+/**
+ * The client's last position during the call.
+ */
+location?: Location, chat_messages: number, 
+/**
+ * Files in the chat (screenshots and photos included).
+ */
+files: number, screenshots: number, quality: Quality, 
+/**
+ * How many 5-second samples the gateway reported.
+ */
+samples: number, };
+
+export type MetricsPoint = { at: string, 
+/**
+ * Seconds since the call became active (negative before).
+ */
+t: number, direction: Direction, video_kbps?: number, audio_kbps?: number, video_loss_pct?: number, audio_loss_pct?: number, jitter_ms?: number, 
+/**
+ * The sender's round trip to the gateway plus the receiver's, ms.
+ */
+rtt_ms?: number, height?: number, fps?: number, };
+
+export type CallMetrics = { interaction_id: string, status: InteractionStatus, summary: CallMetricsSummary, series: Array<MetricsPoint>, };
+
 export type VideoMode = "two_way" | "one_way";
 
 export type MaxQuality = "480p" | "720p" | "1080p" | "2160p";
@@ -352,7 +459,11 @@ survey?: SurveyResponse,
 /**
  * Set for a scheduled call.
  */
-schedule?: Schedule, events: Array<InteractionEvent>, };
+schedule?: Schedule, 
+/**
+ * The call's metrics (vc-stat), once the call has ended and they are computed.
+ */
+metrics?: CallMetricsSummary, events: Array<InteractionEvent>, };
 
 export type CreateInteractionRequest = { client_name?: string, client_phone?: string, client_email?: string, client_telegram?: string, video_mode: VideoMode, max_quality?: MaxQuality, 
 /**

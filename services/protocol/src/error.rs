@@ -94,6 +94,8 @@ pub enum ErrorCode {
     InvalidImage,
     /// The interaction is not a scheduled call that can still be changed.
     NotScheduled,
+    /// The call has not ended yet, so vc-stat has no metrics for it.
+    MetricsNotReady,
     /// Something went wrong on our side; the message carries a reference for the logs.
     Internal,
 }
@@ -140,6 +142,7 @@ impl ErrorCode {
         ErrorCode::AlreadyAnswered,
         ErrorCode::InvalidImage,
         ErrorCode::NotScheduled,
+        ErrorCode::MetricsNotReady,
         ErrorCode::Internal,
     ];
 
@@ -155,7 +158,7 @@ impl ErrorCode {
             | FileNotFound | TeamNotFound => 404,
             MethodNotAllowed => 405,
             LoginTaken | LastAdmin | InteractionEnded | ChannelNotConfigured | AlreadyAnswered
-            | NotScheduled => 409,
+            | NotScheduled | MetricsNotReady => 409,
             LinkExpired => 410,
             PayloadTooLarge | FileTooLarge => 413,
             ValidationFailed | WeakPassword | ConsentRequired | InvalidPhone | ContactMissing
@@ -210,6 +213,7 @@ impl ErrorCode {
             AlreadyAnswered => "already_answered",
             InvalidImage => "invalid_image",
             NotScheduled => "not_scheduled",
+            MetricsNotReady => "metrics_not_ready",
             Internal => "internal",
         }
     }
@@ -281,9 +285,10 @@ mod tests {
                 | ErrorCode::AlreadyAnswered
                 | ErrorCode::InvalidImage
                 | ErrorCode::NotScheduled
+                | ErrorCode::MetricsNotReady
                 | ErrorCode::Internal => {}
             }
         }
-        assert_eq!(seen.len(), 40);
+        assert_eq!(seen.len(), 41);
     }
 }

@@ -273,6 +273,10 @@ pub struct Interaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub schedule: Option<crate::schedule::Schedule>,
+    /// The call's metrics (vc-stat), once the call has ended and they are computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub metrics: Option<crate::stat::CallMetricsSummary>,
     pub events: Vec<InteractionEvent>,
 }
 
@@ -350,7 +354,12 @@ pub struct InteractionListQuery {
     pub from: Option<DateTime<Utc>>,
     /// Created before (RFC 3339).
     pub to: Option<DateTime<Utc>>,
-    /// Default 50, at most 500.
+    /// Calls whose computed quality is this (`poor`: the calls to look at).
+    pub quality: Option<crate::stat::QualityRating>,
+    /// The Excel export's language (column titles, sheet names): `ru` or
+    /// `en` (default `ru`); the list ignores it.
+    pub lang: Option<crate::msg::Language>,
+    /// Default 50, at most 500 (the Excel export ignores paging).
     pub limit: Option<u32>,
     pub offset: Option<u32>,
 }

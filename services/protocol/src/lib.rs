@@ -22,6 +22,7 @@ pub mod recording;
 pub mod schedule;
 mod serde_util;
 pub mod settings;
+pub mod stat;
 pub mod storage;
 pub mod surl;
 pub mod topics;

@@ -110,6 +110,18 @@ pub mod server {
         Endpoint::new("server.interactions.recording", "v1/server/interactions/recording".into())
     }
 
+    /// What vc-stat needs to compute a call's metrics: the interaction with
+    /// its log, the client's User-Agent, chat and file counts.
+    pub fn stat_input() -> Endpoint<crate::stat::GetStatInput, crate::stat::StatInput> {
+        Endpoint::new("server.interactions.stat_input", "v1/server/interactions/stat_input".into())
+    }
+
+    /// vc-stat hands over a call's metrics summary; vc-server keeps it on
+    /// the interaction (`metrics`).
+    pub fn metrics_computed() -> Endpoint<crate::stat::MetricsComputed, crate::media::Done> {
+        Endpoint::new("server.interactions.metrics", "v1/server/interactions/metrics".into())
+    }
+
     /// Who may reach an interaction (vc-fileserver authorises with it).
     pub fn interaction_access()
     -> Endpoint<crate::files::GetInteractionAccess, crate::files::InteractionAccess> {

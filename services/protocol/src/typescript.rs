@@ -6,7 +6,7 @@ use ts_rs::{Config, TS};
 
 use crate::{
     auth, chat, collab, control, error, files, geo, interaction, join, media, msg, recording, schedule,
-    settings, storage, surl,
+    settings, stat, storage, surl,
 };
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -56,6 +56,19 @@ pub fn typescript_bindings() -> String {
         decl::<chat::ChatHistory>(&cfg),
         decl::<collab::CollabMessage>(&cfg),
         decl::<surl::LinkOpens>(&cfg),
+        decl::<stat::MinAvgMax>(&cfg),
+        decl::<stat::Direction>(&cfg),
+        decl::<stat::MediaAggregate>(&cfg),
+        decl::<stat::DirectionMetrics>(&cfg),
+        decl::<stat::ClientDevice>(&cfg),
+        decl::<stat::CallTiming>(&cfg),
+        decl::<stat::Reconnects>(&cfg),
+        decl::<stat::QualityRating>(&cfg),
+        decl::<stat::QualityIssue>(&cfg),
+        decl::<stat::Quality>(&cfg),
+        decl::<stat::CallMetricsSummary>(&cfg),
+        decl::<stat::MetricsPoint>(&cfg),
+        decl::<stat::CallMetrics>(&cfg),
         decl::<interaction::VideoMode>(&cfg),
         decl::<interaction::MaxQuality>(&cfg),
         decl::<interaction::InteractionStatus>(&cfg),

@@ -198,6 +198,8 @@ pub(crate) async fn create(
         custom_fields: n.setup.custom_fields,
         survey: None,
         schedule: n.schedule,
+        client_user_agent: None,
+        metrics: None,
         events,
     };
     state.interactions.insert(&doc).await?;

@@ -101,6 +101,12 @@ pub struct InteractionDoc {
     /// Set for a scheduled call.
     #[serde(default)]
     pub schedule: Option<ScheduleDoc>,
+    /// The User-Agent of the client's last join (vc-stat parses it).
+    #[serde(default)]
+    pub client_user_agent: Option<String>,
+    /// The call's metrics summary, from vc-stat once the call has ended.
+    #[serde(default)]
+    pub metrics: Option<vc_protocol::stat::CallMetricsSummary>,
     #[serde(default)]
     pub events: Vec<InteractionEvent>,
 }
@@ -192,6 +198,7 @@ impl InteractionDoc {
             custom_fields: self.custom_fields.clone(),
             survey: self.survey.clone(),
             schedule: self.schedule.as_ref().map(ScheduleDoc::view),
+            metrics: self.metrics.clone(),
             events: if with_events { self.events.clone() } else { Vec::new() },
         }
     }

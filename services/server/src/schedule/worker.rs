@@ -309,6 +309,8 @@ mod tests {
             custom_fields: Default::default(),
             custom_search: Default::default(),
             survey: None,
+            client_user_agent: None,
+            metrics: None,
             schedule: Some(ScheduleDoc {
                 at: to_bson(at),
                 time_zone: "Europe/Moscow".into(),
