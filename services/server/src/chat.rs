@@ -7,7 +7,7 @@
 
 use chrono::Utc;
 use futures_util::TryStreamExt;
-use mongodb::bson::{self, doc};
+use mongodb::bson::{self, Document, doc};
 use mongodb::options::IndexOptions;
 use mongodb::{Collection, IndexModel};
 use serde::{Deserialize, Serialize};
@@ -55,6 +55,14 @@ impl MessageDoc {
             at: to_chrono(self.at),
         }
     }
+}
+
+/// See [`Chat::counts`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChatCounts {
+    pub messages: u32,
+    pub files: u32,
+    pub screenshots: u32,
 }
 
 /// A message as the page sent it, before it is stored.
@@ -207,6 +215,22 @@ impl Chat {
             .try_collect()
             .await?;
         Ok(docs.into_iter().filter_map(|d| d.location).collect())
+    }
+
+    /// How many messages the chat holds: all of them, those with a file,
+    /// and those whose file is a screenshot (drawn on or not).
+    pub async fn counts(&self, id: InteractionId) -> Result<ChatCounts, DbError> {
+        let of = |extra: Document| {
+            let mut q = doc! {"interaction_id": id.to_string()};
+            q.extend(extra);
+            q
+        };
+        let count = |q: Document| async move { self.coll.count_documents(q).await.map(|n| n as u32) };
+        Ok(ChatCounts {
+            messages: count(of(doc! {})).await?,
+            files: count(of(doc! {"file": {"$type": "object"}})).await?,
+            screenshots: count(of(doc! {"file.kind": {"$in": ["screenshot", "annotated"]}})).await?,
+        })
     }
 
     /// The client's latest position.

@@ -15,6 +15,7 @@ mod media_events;
 pub mod phone;
 pub mod schedule;
 pub mod settings;
+mod stat_feed;
 mod state;
 pub mod store;
 
@@ -92,12 +93,39 @@ impl VcServer {
                 async move { followers::recording_outcome(&s, &env.body).await }
             })
             .await?;
+        let s = state.clone();
+        let stat_input = rt
+            .bus
+            .serve("vc-server", &topics::server::stat_input(), move |env| {
+                let s = s.clone();
+                async move { stat_feed::stat_input(&s, &env.body).await }
+            })
+            .await?;
+        let s = state.clone();
+        let metrics = rt
+            .bus
+            .serve("vc-server", &topics::server::metrics_computed(), move |env| {
+                let s = s.clone();
+                async move { stat_feed::metrics_computed(&s, &env.body).await }
+            })
+            .await?;
         let schedules = schedule::Schedules::open(&rt.db).await?;
         let scheduler = tokio::spawn(schedule::worker::run(state.clone().into_inner(), schedules.clone()));
         Ok(Arc::new(Self {
             state,
             schedules: web::Data::new(schedules),
-            tasks: vec![fanout, chat_fanout, follow, opens, statuses, access, recordings, scheduler],
+            tasks: vec![
+                fanout,
+                chat_fanout,
+                follow,
+                opens,
+                statuses,
+                access,
+                recordings,
+                stat_input,
+                metrics,
+                scheduler,
+            ],
         }))
     }
 }

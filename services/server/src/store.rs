@@ -9,10 +9,12 @@ use mongodb::options::IndexOptions;
 use mongodb::{Collection, IndexModel};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
 use vc_protocol::chat::ReadMarks;
 use vc_protocol::interaction::{
     EventKind, Interaction, InteractionEvent, InteractionStatus, MaxQuality, Party, Presence, VideoMode,
 };
+use vc_protocol::stat::{CallMetricsSummary, QualityRating};
 
 use vc_protocol::msg::{Channel, Language};
 use vc_protocol::schedule::{Schedule, ScheduleState};
@@ -263,6 +265,9 @@ pub struct ListFilter {
     pub phone: Option<String>,
     /// A custom field's key and its lower-cased value.
     pub field: Option<(String, String)>,
+    /// The quality vc-stat rated the call (`unknown` also matches calls
+    /// without metrics).
+    pub quality: Option<vc_protocol::stat::QualityRating>,
 }
 
 /// Interactions of these teams (or of one agent besides).
@@ -343,6 +348,17 @@ impl Interactions {
         if let Some((k, v)) = f.field {
             q.insert(format!("custom_search.{k}"), v);
         }
+        match f.quality {
+            Some(QualityRating::Unknown) => {
+                let rated = [QualityRating::Good, QualityRating::Fair, QualityRating::Poor]
+                    .map(QualityRating::as_str);
+                q.insert("metrics.quality.rating", doc! {"$nin": rated.to_vec()});
+            }
+            Some(r) => {
+                q.insert("metrics.quality.rating", r.as_str());
+            }
+            None => {}
+        }
         let mut range = Document::new();
         if let Some(from) = f.from {
             range.insert("$gte", to_bson(from));
@@ -378,6 +394,19 @@ impl Interactions {
             )
             .await?;
         Ok(res.modified_count == 1)
+    }
+
+    /// Keeps vc-stat's summary of the call (the latest one wins); `false`
+    /// when there is no such interaction.
+    pub async fn set_metrics(
+        &self,
+        id: InteractionId,
+        summary: &CallMetricsSummary,
+    ) -> Result<bool, DbError> {
+        let value = bson::to_bson(summary).map_err(|e| DbError::Encode(e.to_string()))?;
+        let res =
+            self.coll.update_one(doc! {"_id": id.to_string()}, doc! {"$set": {"metrics": value}}).await?;
+        Ok(res.matched_count == 1)
     }
 
     /// Moves `party`'s read mark up to `seq` (never down); `true` if it moved.

@@ -60,7 +60,16 @@ pub async fn list_interactions(
         (None, None) => None,
         _ => return Err(ApiError::validation("field_key and field_value go together")),
     };
-    let filter = ListFilter { agent_id, status: q.status, from: q.from, to: q.to, teams, phone, field };
+    let filter = ListFilter {
+        agent_id,
+        status: q.status,
+        from: q.from,
+        to: q.to,
+        teams,
+        phone,
+        field,
+        quality: q.quality,
+    };
     let (docs, total) =
         state.interactions.list(filter, q.limit.unwrap_or(50).clamp(1, 500), q.offset.unwrap_or(0)).await?;
     Ok(web::Json(InteractionList { items: docs.iter().map(|d| d.view(false)).collect(), total }))
