@@ -5,6 +5,7 @@
 
 import { interpolate, lang } from "@shared/i18n";
 import type { Role, ScheduleState, StorageClass } from "@shared/protocol";
+import { reportsEn, reportsRu } from "./reportmessages";
 
 export const en = {
   "app.title": "VideoAssist — administration",
@@ -290,6 +291,8 @@ export const en = {
   "aerr.feature_disabled": "This function is switched off.",
   "aerr.interaction_not_found": "The call was not found.",
   "aerr.forbidden": "You are not allowed to do this.",
+  "aerr.metrics_not_ready": "The call's metrics are not ready yet.",
+  ...reportsEn,
 } as const satisfies Record<string, string>;
 
 export type AdminKey = keyof typeof en;
@@ -578,6 +581,8 @@ export const ru: Record<AdminKey, string> = {
   "aerr.feature_disabled": "Эта функция выключена.",
   "aerr.interaction_not_found": "Звонок не найден.",
   "aerr.forbidden": "У вас нет прав на это действие.",
+  "aerr.metrics_not_ready": "Показатели звонка ещё не готовы.",
+  ...reportsRu,
 };
 
 const dictionaries: Record<"ru" | "en", Record<AdminKey, string>> = { en, ru };

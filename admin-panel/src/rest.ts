@@ -46,3 +46,44 @@ export async function uploadRaw<T>(path: string, file: Blob, type: string): Prom
 export function logoUrl(fileId: string): string {
   return `/api/branding/logo/${encodeURIComponent(fileId)}`;
 }
+
+async function get(path: string, token: string): Promise<Response> {
+  try {
+    return await fetch(path, { headers: { Authorization: `Bearer ${token}` }, credentials: "same-origin", cache: "no-store" });
+  } catch (err) {
+    throw new ApiError(0, "network", err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The file name of a `Content-Disposition` header (`filename*=UTF-8''…` first), or null. */
+export function dispositionName(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(header);
+  return plain?.[1]?.trim() || null;
+}
+
+/**
+ * GETs a file with the staff session's bearer header (refreshed once on a
+ * 401, like `api()`); the body as a Blob and the name the server gave. A
+ * failure is an `ApiError` from the `{code, message}` answer.
+ */
+export async function getBlob(path: string): Promise<{ blob: Blob; name: string | null }> {
+  const token = await freshAccessToken();
+  if (!token) throw new ApiError(401, "unauthorized", "not signed in");
+  let res = await get(path, token);
+  if (res.status === 401) {
+    const renewed = await refreshSession();
+    if (!renewed) throw await errorFrom(res);
+    res = await get(path, renewed.access_token);
+  }
+  if (!res.ok) throw await errorFrom(res);
+  return { blob: await res.blob(), name: dispositionName(res.headers.get("Content-Disposition")) };
+}

@@ -8,6 +8,7 @@ import { BrandingSection } from "./branding";
 import { CustomFieldsSection } from "./customfields";
 import { FeaturesSection } from "./features";
 import { roleLabel, ta, type AdminKey } from "./messages";
+import { ReportsSection } from "./reports";
 import { ScheduleSection } from "./schedule";
 import type { Section, SectionId } from "./section";
 import { StorageSection } from "./storage";
@@ -17,6 +18,7 @@ import { UsersSection } from "./users";
 
 const TITLES: Record<SectionId, AdminKey> = {
   users: "nav.users",
+  reports: "nav.reports",
   branding: "nav.branding",
   features: "nav.features",
   "custom-fields": "nav.customFields",
@@ -27,8 +29,8 @@ const TITLES: Record<SectionId, AdminKey> = {
 
 /** The sections a role sees, in menu order. */
 export function sectionsFor(role: string): SectionId[] {
-  if (role === "admin") return ["users", "branding", "features", "custom-fields", "survey", "schedule", "storage"];
-  if (role === "supervisor") return ["users", "schedule"];
+  if (role === "admin") return ["users", "reports", "branding", "features", "custom-fields", "survey", "schedule", "storage"];
+  if (role === "supervisor") return ["users", "reports", "schedule"];
   return [];
 }
 
@@ -80,14 +82,27 @@ export class Shell {
   }
 
   private route(): void {
-    const wanted = location.hash.replace(/^#\/?/, "") as SectionId;
-    const id = this.ids.includes(wanted) ? wanted : this.ids[0];
+    // `#users`, or `#/reports/<id>` for a page inside a section.
+    const path = location.hash.replace(/^#\/?/, "");
+    const slash = path.indexOf("/");
+    const head = (slash < 0 ? path : path.slice(0, slash)) as SectionId;
+    const rest = slash < 0 ? "" : path.slice(slash + 1);
+    const known = this.ids.includes(head);
+    const id = known ? head : this.ids[0];
     if (!id) return;
-    if (`#${id}` !== location.hash) history.replaceState(null, "", `#${id}`);
-    this.show(id);
+    let sub: string | null = null;
+    if (known && rest) {
+      try {
+        sub = decodeURIComponent(rest);
+      } catch {
+        sub = null;
+      }
+    }
+    if (!sub && `#${id}` !== location.hash) history.replaceState(null, "", `#${id}`);
+    this.show(id, sub);
   }
 
-  private show(id: SectionId): void {
+  private show(id: SectionId, sub: string | null = null): void {
     let section = this.built.get(id);
     if (!section) {
       section = this.build(id);
@@ -102,6 +117,7 @@ export class Shell {
     document.title = `${ta(TITLES[id])} — ${ta("app.title")}`;
     // `data-loaded` comes back once the section has read its data again.
     delete section.root.dataset.loaded;
+    section.route?.(sub);
     void section.load();
   }
 
@@ -110,6 +126,8 @@ export class Shell {
     switch (id) {
       case "users":
         return new UsersSection(admin, this.s.user.id);
+      case "reports":
+        return new ReportsSection(admin);
       case "branding":
         return new BrandingSection();
       case "features":

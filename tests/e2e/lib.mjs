@@ -440,3 +440,17 @@ export async function writePng(path, w, h) {
   const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
   await writeFile(path, Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
 }
+
+/**
+ * Polls `check` (async; truthy when done) every `every` ms until it holds or
+ * `timeout` ms have passed; then fails naming `what`. An error `check`
+ * throws ends the wait at once.
+ */
+export async function waitFor(check, { timeout = 15000, every = 500, what = 'the condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() >= deadline) assert.fail(`waited ${timeout} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+}

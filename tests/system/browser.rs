@@ -332,6 +332,15 @@ async fn the_admin_panel() {
     smsc.assert_no_violations();
 }
 
+/// A real call's metrics from vc-stat, the reports list, the interaction
+/// page with its quality charts, the Excel download, a supervisor's scope.
+#[tokio::test]
+async fn reports_history_and_quality_charts() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let p = platform(&[]).await;
+    run_e2e(&p, "reports.test.mjs", &admin_env(&p));
+}
+
 #[tokio::test]
 async fn switched_off_functions_are_absent_and_refused() {
     let _turn = ONE_AT_A_TIME.lock().await;
