@@ -1,5 +1,5 @@
-// The sign-in form (staff). An agent who signs in here is sent back with a
-// notice (`reason` "role") and a link to the agent console.
+// The sign-in form (staff), with a link to the agent console for agents
+// who came here to take calls.
 
 import type { StaffSession } from "@shared/api";
 import { el } from "@shared/dom";
@@ -8,7 +8,7 @@ import { errorText } from "./errors";
 import { ta } from "./messages";
 
 export function loginView(onSignedIn: (s: StaffSession) => void, notice: string | null = null, reason?: string): HTMLElement {
-  const agentLink = el("a", { class: "muted", testid: "agent-console-link", text: ta("login.agentConsole"), attrs: { href: "/agent/" }, hidden: reason !== "role" });
+  const agentLink = el("a", { class: "muted", testid: "agent-console-link", text: ta("login.agentConsole"), attrs: { href: "/agent/" }, });
   return signInForm(onSignedIn, {
     title: ta("login.title"),
     intro: ta("login.who"),

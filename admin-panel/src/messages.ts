@@ -12,9 +12,8 @@ export const en = {
   "app.brand": "VideoAssist · Admin",
 
   "login.title": "Administration",
-  "login.who": "For administrators and supervisors.",
+  "login.who": "For administrators and supervisors; agents find their call history here.",
   "login.fillBoth": "Enter the login and the password.",
-  "login.notStaff": "This panel is for administrators and supervisors. Agents work in the agent console.",
   "login.agentConsole": "Open the agent console",
 
   "nav.label": "Sections",
@@ -302,9 +301,8 @@ export const ru: Record<AdminKey, string> = {
   "app.brand": "VideoAssist · Администрирование",
 
   "login.title": "Администрирование",
-  "login.who": "Для администраторов и супервизоров.",
+  "login.who": "Для администраторов и супервизоров; операторы найдут здесь историю своих звонков.",
   "login.fillBoth": "Введите логин и пароль.",
-  "login.notStaff": "Эта панель для администраторов и супервизоров. Операторы работают в консоли оператора.",
   "login.agentConsole": "Открыть консоль оператора",
 
   "nav.label": "Разделы",

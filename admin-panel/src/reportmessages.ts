@@ -6,6 +6,7 @@ export const reportsEn = {
 
   "reports.helpAdmin": "Every call: filter, open one for its history and quality, export to Excel.",
   "reports.helpSupervisor": "The calls of your teams' agents: filter, open one for its history and quality, export to Excel.",
+  "reports.helpAgent": "Your calls: filter, open one for its history and quality, export to Excel.",
   "reports.from": "From",
   "reports.to": "To",
   "reports.agent": "Agent",
@@ -202,6 +203,7 @@ export const reportsRu: Record<ReportKey, string> = {
 
   "reports.helpAdmin": "Все звонки: фильтры, история и качество каждого, выгрузка в Excel.",
   "reports.helpSupervisor": "Звонки операторов ваших групп: фильтры, история и качество каждого, выгрузка в Excel.",
+  "reports.helpAgent": "Ваши звонки: фильтры, история и качество каждого, выгрузка в Excel.",
   "reports.from": "С",
   "reports.to": "По",
   "reports.agent": "Оператор",

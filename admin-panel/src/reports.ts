@@ -1,4 +1,4 @@
-// Reports (admins and supervisors): the interactions the viewer may see
+// Reports (admins, supervisors, and agents for their own calls): the interactions the viewer may see
 // (`GET /api/interactions`, scoped by role on the server), filtered by days,
 // agent, team, status, quality, the client's phone and a custom field; 50 a
 // page; each row opens the interaction's page (`#/reports/<id>`); the same
@@ -67,7 +67,12 @@ export class ReportsSection implements Section {
   private peopleRead = false;
   private generation = 0;
 
-  constructor(admin: boolean) {
+  /** Agents see only their own calls: no agent or team to choose. */
+  private readonly staffFilters: boolean;
+
+  constructor(role: string) {
+    const admin = role === "admin";
+    this.staffFilters = role !== "agent";
     const week = lastWeek();
     this.from.value = week.from;
     this.to.value = week.to;
@@ -80,8 +85,7 @@ export class ReportsSection implements Section {
     const form = el("form", { class: "filters report-filters", testid: "report-filters", attrs: { novalidate: true } }, [
       field(ta("reports.from"), this.from),
       field(ta("reports.to"), this.to),
-      field(ta("reports.agent"), this.agent),
-      field(ta("reports.team"), this.team),
+      ...(this.staffFilters ? [field(ta("reports.agent"), this.agent), field(ta("reports.team"), this.team)] : []),
       field(ta("reports.status"), this.statusFilter),
       field(ta("reports.quality"), this.quality),
       field(ta("reports.phone"), this.phone),
@@ -95,7 +99,7 @@ export class ReportsSection implements Section {
     });
     this.exportButton.addEventListener("click", () => void this.exportXlsx());
     this.listView = el("div", { class: "section report-list" }, [
-      heading(ta("nav.reports"), admin ? "reports.helpAdmin" : "reports.helpSupervisor"),
+      heading(ta("nav.reports"), admin ? "reports.helpAdmin" : this.staffFilters ? "reports.helpSupervisor" : "reports.helpAgent"),
       el("section", { class: "card" }, [form, this.status.root]),
       el("section", { class: "card" }, [el("div", { class: "report-summary" }, [this.total]), this.list.root, this.pager.root]),
     ]);
@@ -167,9 +171,10 @@ export class ReportsSection implements Section {
   }
 
   private async loadPeople(): Promise<void> {
+    const staff = this.staffFilters;
     const [users, teams, fields] = await Promise.all([
-      api<UserList>("GET", `/api/users${query({ role: "agent", limit: 500 })}`).catch(() => null),
-      api<TeamList>("GET", "/api/teams").catch(() => null),
+      staff ? api<UserList>("GET", `/api/users${query({ role: "agent", limit: 500 })}`).catch(() => null) : Promise.resolve(null),
+      staff ? api<TeamList>("GET", "/api/teams").catch(() => null) : Promise.resolve(null),
       api<CustomFieldsSettings>("GET", "/api/settings/custom-fields").catch(() => null),
     ]);
     const agents: User[] = users?.items ?? [];
@@ -180,7 +185,7 @@ export class ReportsSection implements Section {
     options(this.team, [["", ta("reports.allTeams")], ...teamList.map((t) => [t.id, t.name] as const)], this.team.value);
     options(this.fieldKey, [["", ta("reports.noField")], ...defs.map((d) => [d.key, d.label[l] || d.label.en || d.key] as const)], this.fieldKey.value);
     this.fieldValue.disabled = !this.fieldKey.value;
-    this.peopleRead = users !== null && teams !== null && fields !== null;
+    this.peopleRead = (!staff || (users !== null && teams !== null)) && fields !== null;
   }
 
   private async loadList(): Promise<void> {

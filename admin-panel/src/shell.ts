@@ -31,6 +31,7 @@ const TITLES: Record<SectionId, AdminKey> = {
 export function sectionsFor(role: string): SectionId[] {
   if (role === "admin") return ["users", "reports", "branding", "features", "custom-fields", "survey", "schedule", "storage"];
   if (role === "supervisor") return ["users", "reports", "schedule"];
+  if (role === "agent") return ["reports"];
   return [];
 }
 
@@ -127,7 +128,7 @@ export class Shell {
       case "users":
         return new UsersSection(admin, this.s.user.id);
       case "reports":
-        return new ReportsSection(admin);
+        return new ReportsSection(this.s.user.role);
       case "branding":
         return new BrandingSection();
       case "features":

@@ -102,7 +102,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('an agent is told the panel is for admins and supervisors', async () => {
+test('an agent sees only Reports, with its own calls', async () => {
   const token = adminToken;
   const login = `e2e.plain.${suffix}`;
   const r = await rest('POST', '/api/users', token, { login, password: 'plain-pass-123', role: 'agent', name: 'Plain Agent' });
@@ -110,9 +110,14 @@ test('an agent is told the panel is for admins and supervisors', async () => {
   const { context, page } = await person(browser);
   try {
     await signIn(page, login, 'plain-pass-123');
-    await page.waitForSelector(sel('login-error', { reason: 'role' }));
-    assert.match(await page.textContent(tid('login-error')), /administrators and supervisors/);
-    assert.equal(await page.locator(tid('users')).count(), 0);
+    await page.waitForSelector(tid('reports'));
+    assert.equal(await page.locator(tid('users')).count(), 0, 'no user management for agents');
+    assert.equal(await page.locator(tid('branding')).count(), 0);
+    // No agent or team to choose: the list is the agent's own.
+    assert.equal(await page.locator(tid('report-agent')).count(), 0);
+    assert.equal(await page.locator(tid('report-team')).count(), 0);
+    await page.waitForSelector(`${tid('report-total')}[data-total]`);
+    assert.equal(await page.getAttribute(tid('report-total'), 'data-total'), '0', 'a new agent has no calls');
   } finally {
     await context.close();
   }
