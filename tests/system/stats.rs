@@ -107,6 +107,14 @@ async fn a_calls_metrics_are_computed_when_it_ends() {
         assert!(num(&audio["bitrate_kbps"]["avg"]) > 5.0, "{dir} audio: {audio}");
     }
     assert_ne!(m["quality"]["rating"], "unknown", "media was measured: {}", m["quality"]);
+    // Round trips and jitter from the parties' reception reports, in ms: on
+    // loopback they are small but there.
+    for party in ["agent_rtt_ms", "client_rtt_ms"] {
+        let rtt = num(&m[party]["avg"]);
+        assert!(rtt > 0.0 && rtt < 200.0, "{party}: {}", m[party]);
+    }
+    let jitter = num(&m["client_to_agent"]["audio"]["jitter_ms"]["avg"]);
+    assert!(jitter > 0.0 && jitter < 50.0, "audio jitter {jitter} ms");
     assert_eq!(m["chat_messages"], 0);
 
     // The series, for the charts: both directions, in time order, within the call.
@@ -150,6 +158,49 @@ async fn a_calls_metrics_are_computed_when_it_ends() {
     assert!(!ids(&unknown.body).contains(&id), "a measured call is not 'unknown'");
     let bad = api.get("/api/interactions?quality=awful", Some(&admin)).await.unwrap();
     assert_eq!(bad.status, 400);
+
+    // A call over a bad network: the agent's side loses a quarter of what
+    // the gateway sends it. The verdict says so, and why, and the series
+    // shows when.
+    let t = desk.new_call("two_way").await.unwrap();
+    let client = join(&desk, &t.client, &client_media).await;
+    let lossy = PartyConfig {
+        media: Some(agent_media.clone()),
+        drop_incoming: 0.25,
+        ..PartyConfig::gateway(desk.ws_url(&t.agent), t.agent.room_token.clone())
+    };
+    let mut agent = Party::join(lossy).await.unwrap();
+    assert!(agent.connected(Duration::from_secs(15)).await, "the lossy party did not connect");
+    tokio::time::sleep(Duration::from_secs(13)).await;
+    desk.end(t.interaction_id).await.unwrap();
+    let (_a, _c) = (agent.leave().await, client.leave().await);
+    let bad = metrics_ready(&desk, t.interaction_id).await["metrics"].clone();
+    println!("lossy call: {bad:#}");
+    let audio_loss = num(&bad["client_to_agent"]["audio"]["loss_pct"]["avg"]);
+    assert!(audio_loss > 10.0, "the agent lost ~25 % of the client's audio; measured {audio_loss} %");
+    assert!(
+        num(&bad["agent_to_client"]["audio"]["loss_pct"]["avg"]) < 5.0,
+        "the other direction is clean: {}",
+        bad["agent_to_client"]
+    );
+    let rating = bad["quality"]["rating"].as_str().unwrap();
+    assert!(rating == "fair" || rating == "poor", "rated {rating}");
+    assert!(
+        bad["quality"]["issues"].as_array().unwrap().contains(&Value::from("audio_loss")),
+        "{}",
+        bad["quality"]
+    );
+    let series =
+        api.get(&format!("/api/interactions/{}/metrics", t.interaction_id), Some(&agent1)).await.unwrap();
+    assert!(
+        series.body["series"].as_array().unwrap().iter().any(
+            |p| p["direction"] == "client_to_agent" && p["audio_loss_pct"].as_f64().unwrap_or(0.0) > 10.0
+        ),
+        "the series shows the loss: {:?}",
+        series.body["series"]
+    );
+    let poor_or_fair = api.get(&format!("/api/interactions?quality={rating}"), Some(&admin)).await.unwrap();
+    assert!(ids(&poor_or_fair.body).contains(&t.interaction_id.to_string()));
 
     // Prometheus counts the computed calls by rating.
     let (_, _, body) = api.get_bytes("/metrics").await.unwrap();

@@ -13,6 +13,7 @@ use vc_msg::MsgSettings;
 use vc_records::RecordsSettings;
 use vc_runtime::config::{HttpConfig, LogConfig, MongoConfig, MqttConfig, TokenConfig};
 use vc_server::ServerSettings;
+use vc_stat::StatSettings;
 use vc_surl::SurlSettings;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -43,6 +44,8 @@ pub struct Config {
     /// `raw_dir` and `work_dir` default to `<data_dir>/recordings/{raw,work}`;
     /// `fileserver_url` to this process.
     pub records: RecordsSettings,
+    /// Per-call metrics (docs/stats.md).
+    pub stat: StatSettings,
     pub frontends: FrontendsConfig,
 }
 
@@ -66,6 +69,7 @@ impl Default for Config {
             geo: GeoSettings::default(),
             fileserver: FileserverSettings::default(),
             records: RecordsSettings::default(),
+            stat: StatSettings::default(),
             frontends: FrontendsConfig::default(),
         }
     }

@@ -20,6 +20,7 @@ use vc_records::Records;
 use vc_runtime::service::Service;
 use vc_runtime::{Runtime, RuntimeConfig, Server, StartError};
 use vc_server::VcServer;
+use vc_stat::Stat;
 use vc_surl::Surl;
 
 pub use crate::config::Config;
@@ -117,9 +118,10 @@ async fn start_services(cfg: &Config) -> Result<(Server, Option<FirstAdmin>), St
     // The same directory the gateway writes.
     records_settings.raw_dir = media_settings.raw_recordings_dir.clone();
     let records = Records::start(&rt, &records_settings).await?;
+    let stat = Stat::start(&rt, &cfg.stat).await?;
     rt.bus.ready();
     let services: Vec<Arc<dyn Service>> =
-        vec![auth, server, media, surl, msg, geo, files, records.clone() as Arc<dyn Service>];
+        vec![auth, server, media, surl, msg, geo, files, records.clone() as Arc<dyn Service>, stat];
     let http = Server::start(rt, services, Some(frontends::routes(&cfg.frontends)))?;
     if cfg.records.fileserver_url.is_none()
         && let Some(mut addr) = http.local_addr()

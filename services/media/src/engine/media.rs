@@ -18,7 +18,7 @@ use vc_protocol::recording::TrackKind;
 use super::Engine;
 use super::peer::{Incoming, Kind, Peer};
 use super::stats::StreamCounters;
-use crate::forward::{keyframes, vp8};
+use crate::forward::{keyframes, reports, vp8};
 
 /// Keyframe requests to one sender are at most this frequent.
 const PLI_MIN_INTERVAL: Duration = Duration::from_millis(500);
@@ -145,6 +145,17 @@ impl Engine {
         now: Instant,
     ) {
         peer.nacks_received += keyframes::nacks(&packets);
+        // Reception reports about the gateway's streams to this party, on
+        // whichever track they arrive.
+        let blocks = reports::blocks(&packets);
+        if !blocks.is_empty() {
+            let now_ntp = reports::ntp_middle(std::time::SystemTime::now());
+            for block in blocks {
+                if let Some((kind, out)) = peer.outgoing.iter_mut().find(|(_, o)| o.ssrc == block.ssrc) {
+                    out.remote = Some(reports::read(block, kind.clock_rate(), now_ntp));
+                }
+            }
+        }
         let Some(kind) = peer.outgoing_track_ids.get(track_id).copied() else {
             tracing::debug!(peer = %peer.id, track_id, n = packets.len(), "rtcp on an incoming track");
             return;
@@ -219,23 +230,18 @@ impl Engine {
 /// The stats of one peer since the last report.
 pub(super) fn peer_stats(peer: &mut Peer, now: Instant) -> PeerStats {
     let mut stats = PeerStats::default();
-    // Jitter and round-trip time come from the core's RTCP bookkeeping.
+    // Inbound jitter comes from the core's RTCP bookkeeping; what the party
+    // reports about the gateway's streams (loss, jitter, round trip) from
+    // its reception reports (`reports`).
     let mut inbound_jitter: HashMap<u32, f64> = HashMap::new();
-    let mut outbound_remote: HashMap<u32, (f64, f64, f64)> = HashMap::new();
     if let Some(pc) = peer.pc.as_mut() {
         let report = pc.get_stats(now, StatsSelector::None);
         for entry in report.iter() {
             match entry {
+                // In RTP timestamp units (the clock rate is applied below).
                 RTCStatsReportEntry::InboundRtp(s) => {
                     let r = &s.received_rtp_stream_stats;
-                    inbound_jitter.insert(r.rtp_stream_stats.ssrc, r.jitter * 1000.0);
-                }
-                RTCStatsReportEntry::RemoteInboundRtp(s) => {
-                    let r = &s.received_rtp_stream_stats;
-                    outbound_remote.insert(
-                        r.rtp_stream_stats.ssrc,
-                        (s.round_trip_time * 1000.0, r.jitter * 1000.0, s.fraction_lost),
-                    );
+                    inbound_jitter.insert(r.rtp_stream_stats.ssrc, r.jitter);
                 }
                 _ => {}
             }
@@ -243,16 +249,17 @@ pub(super) fn peer_stats(peer: &mut Peer, now: Instant) -> PeerStats {
     }
     for incoming in peer.incoming.values_mut() {
         let mut t = incoming.counters.report(incoming.kind.as_str(), now, incoming.kind == Kind::Video);
-        t.jitter_ms = incoming.ssrc.and_then(|s| inbound_jitter.get(&s).copied());
+        let clock = f64::from(incoming.kind.clock_rate());
+        t.jitter_ms = incoming.ssrc.and_then(|s| inbound_jitter.get(&s)).map(|j| j / clock * 1000.0);
         stats.inbound.push(t);
     }
     for (kind, out) in peer.outgoing.iter_mut() {
         let mut t = out.counters.report(kind.as_str(), now, *kind == Kind::Video);
-        if let Some((rtt, jitter, loss)) = outbound_remote.get(&out.ssrc) {
-            t.jitter_ms = Some(*jitter);
-            t.loss = *loss;
-            if *rtt > 0.0 {
-                stats.rtt_ms = Some(*rtt);
+        if let Some(r) = out.remote {
+            t.jitter_ms = Some(r.jitter_ms);
+            t.loss = r.loss;
+            if let Some(rtt) = r.rtt_ms {
+                stats.rtt_ms = Some(stats.rtt_ms.map_or(rtt, |v: f64| v.max(rtt)));
             }
         }
         stats.outbound.push(t);

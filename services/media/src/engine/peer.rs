@@ -76,6 +76,8 @@ pub struct Outgoing {
     /// Negotiated payload type per codec mime type (lower case), on this leg.
     pub payload_types: HashMap<String, u8>,
     pub counters: StreamCounters,
+    /// The party's last reception report about this stream.
+    pub remote: Option<crate::forward::reports::RemoteReport>,
 }
 
 /// An incoming track from this party.
@@ -242,6 +244,7 @@ impl Peer {
                     rewriter: StreamRewriter::new(kind.clock_rate()),
                     payload_types: HashMap::new(),
                     counters: StreamCounters::default(),
+                    remote: None,
                 },
             );
         }

@@ -1,5 +1,5 @@
-//! An interceptor that lets keyframe requests (and NACKs) through to the
-//! application.
+//! An interceptor that lets keyframe requests (and NACKs and reception
+//! reports) through to the application.
 //!
 //! In rtc 0.21 inbound RTCP ends at the interceptor chain's terminus unless
 //! an interceptor marks a packet `DeliverToApplication`. A forwarder needs
@@ -7,8 +7,10 @@
 //! forwarded stream, to pass them on to its sender. NACKs, which the NACK
 //! responder before this slot has already answered, come through too, only
 //! to be counted (the core's own `nack_count` statistic is never updated in
-//! 0.21.1). Everything else (reports, transport feedback) stays with the
-//! interceptors that act on it.
+//! 0.21.1). Sender and receiver reports with reception report blocks come
+//! through too, for the loss, jitter and round trip the party measured
+//! (`reports`: rtc's own statistics leave them out). Everything else
+//! (transport feedback) stays with the interceptors that act on it.
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -52,7 +54,7 @@ impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequests {
 
     fn handle_read(&mut self, mut msg: TaggedPacket) -> Result<(), Error> {
         if let Packet::Rtcp(packets) = &msg.message.packet
-            && (asks_for_keyframe(packets) || nacks(packets) > 0)
+            && (asks_for_keyframe(packets) || nacks(packets) > 0 || super::reports::has_blocks(packets))
         {
             msg.message.add(Attribute::DeliverToApplication);
         }

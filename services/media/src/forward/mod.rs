@@ -6,5 +6,6 @@ pub mod codecs;
 pub mod demux;
 pub mod keyframes;
 pub mod relay;
+pub mod reports;
 pub mod rewriter;
 pub mod vp8;
