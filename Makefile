@@ -48,6 +48,7 @@ bench: setup
 	cargo build --release --locked -p videoassist   # the transfer bench runs the release all-in-one
 	cargo bench --locked -p vc-fileserver --bench transfer
 	cargo bench --locked -p vc-records --bench merge
+	cargo bench --locked -p vc-server --bench export
 
 # Our media gateway vs Janus (docs/benchmarks.md): installs Janus, builds
 # the release all-in-one and the benchmark, and runs it (BENCH_ARGS=--quick).

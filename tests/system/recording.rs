@@ -8,14 +8,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+#[path = "common/calls.rs"]
+mod calls;
+
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use vc_loadgen::{Desk, LoadedMedia, MediaSpec, Party, PartyConfig};
+use vc_loadgen::Desk;
 use vc_protocol::InteractionId;
-use vc_protocol::media::MediaAccess;
 use vc_testkit::Platform;
 
 const RATE: usize = 48_000;
@@ -28,41 +29,9 @@ async fn platform() -> (Platform, Desk) {
     (p, desk)
 }
 
-/// A tone (and the test video) made once with ffmpeg.
-async fn media(tone_hz: f64) -> Arc<LoadedMedia> {
-    tokio::task::spawn_blocking(move || {
-        let dir = std::env::temp_dir().join("vc-loadgen-media");
-        let spec = MediaSpec { tone_hz, secs: 10, ..MediaSpec::default() };
-        let files = vc_loadgen::media::prepare("ffmpeg".as_ref(), &dir, &spec)?;
-        LoadedMedia::load(&files)
-    })
-    .await
-    .unwrap()
-    .expect("media made with ffmpeg")
-}
-
-async fn join(desk: &Desk, access: &MediaAccess, media: &Arc<LoadedMedia>) -> Party {
-    // Never stamped: the recording must decode.
-    let cfg = PartyConfig {
-        media: Some(media.clone()),
-        ..PartyConfig::gateway(desk.ws_url(access), access.room_token.clone())
-    };
-    let mut party = Party::join(cfg).await.unwrap();
-    assert!(party.connected(Duration::from_secs(15)).await, "the party did not connect");
-    party
-}
-
 /// Waits for the interaction's `recording`; returns the interaction.
 async fn recording_ready(desk: &Desk, id: InteractionId) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let i = desk.get(id).await.unwrap();
-        if !i["recording"].is_null() {
-            return i;
-        }
-        assert!(Instant::now() < deadline, "no recording after 2 minutes: {i:#}");
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    calls::until_set(desk, id, "recording", Duration::from_secs(120)).await
 }
 
 /// Downloads the recording as the agent.
@@ -136,12 +105,12 @@ fn onset(samples: &[f32]) -> Option<f64> {
 #[tokio::test]
 async fn an_agent_who_joins_late_starts_with_silence_on_the_right() {
     let (p, desk) = platform().await;
-    let (client_tone, agent_tone) = (media(440.0).await, media(1000.0).await);
+    let (client_tone, agent_tone) = (calls::media(440.0).await, calls::media(1000.0).await);
     let t = desk.new_call("two_way").await.unwrap();
-    let client = join(&desk, &t.client, &client_tone).await;
+    let client = calls::join(&desk, &t.client, &client_tone).await;
     let client_in = Instant::now();
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let agent = join(&desk, &t.agent, &agent_tone).await;
+    let agent = calls::join(&desk, &t.agent, &agent_tone).await;
     let agent_late = client_in.elapsed().as_secs_f64();
     tokio::time::sleep(Duration::from_secs(4)).await;
     desk.end(t.interaction_id).await.unwrap();
@@ -214,10 +183,10 @@ async fn an_agent_who_joins_late_starts_with_silence_on_the_right() {
 #[tokio::test]
 async fn a_gateway_killed_mid_call_leaves_a_recording_that_is_merged_after_the_restart() {
     let (mut p, desk) = platform().await;
-    let (client_tone, agent_tone) = (media(440.0).await, media(1000.0).await);
+    let (client_tone, agent_tone) = (calls::media(440.0).await, calls::media(1000.0).await);
     let t = desk.new_call("two_way").await.unwrap();
-    let client = join(&desk, &t.client, &client_tone).await;
-    let agent = join(&desk, &t.agent, &agent_tone).await;
+    let client = calls::join(&desk, &t.client, &client_tone).await;
+    let agent = calls::join(&desk, &t.agent, &agent_tone).await;
     let started = Instant::now();
     tokio::time::sleep(Duration::from_secs(5)).await;
     let raw = p.data_dir.path().join("recordings/raw").join(t.interaction_id.to_string());
@@ -257,15 +226,15 @@ async fn a_gateway_killed_mid_call_leaves_a_recording_that_is_merged_after_the_r
 #[tokio::test]
 async fn a_call_created_without_recording_leaves_nothing_on_disk() {
     let (p, desk) = platform().await;
-    let tone = media(440.0).await;
+    let tone = calls::media(440.0).await;
     let agent_token = p.api().tokens("agent1", "agent-pass-1").await.0;
     let body = serde_json::json!({"video_mode": "two_way", "record": false});
     let (id, client_token) = p.joined_call(&agent_token, &body).await;
     let id: InteractionId = id.parse().unwrap();
     let i = desk.get(id).await.unwrap();
     assert_eq!(i["record"], false);
-    let agent = join(&desk, &desk.media(id, &agent_token).await.unwrap(), &tone).await;
-    let client = join(&desk, &desk.media(id, &client_token).await.unwrap(), &tone).await;
+    let agent = calls::join(&desk, &desk.media(id, &agent_token).await.unwrap(), &tone).await;
+    let client = calls::join(&desk, &desk.media(id, &client_token).await.unwrap(), &tone).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let raw = p.data_dir.path().join("recordings/raw").join(id.to_string());
     assert!(!raw.exists(), "an unrecorded call wrote {}", raw.display());

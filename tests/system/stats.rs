@@ -9,48 +9,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
-use std::sync::Arc;
+#[path = "common/calls.rs"]
+mod calls;
+
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use vc_loadgen::{Desk, LoadedMedia, MediaSpec, Party, PartyConfig};
+use vc_loadgen::{Desk, PartyConfig};
 use vc_protocol::InteractionId;
-use vc_protocol::media::MediaAccess;
 use vc_testkit::Platform;
-
-async fn media(tone_hz: f64) -> Arc<LoadedMedia> {
-    tokio::task::spawn_blocking(move || {
-        let dir = std::env::temp_dir().join("vc-loadgen-media");
-        let spec = MediaSpec { tone_hz, secs: 10, ..MediaSpec::default() };
-        let files = vc_loadgen::media::prepare("ffmpeg".as_ref(), &dir, &spec)?;
-        LoadedMedia::load(&files)
-    })
-    .await
-    .unwrap()
-    .expect("media made with ffmpeg")
-}
-
-async fn join(desk: &Desk, access: &MediaAccess, media: &Arc<LoadedMedia>) -> Party {
-    let cfg = PartyConfig {
-        media: Some(media.clone()),
-        ..PartyConfig::gateway(desk.ws_url(access), access.room_token.clone())
-    };
-    let mut party = Party::join(cfg).await.unwrap();
-    assert!(party.connected(Duration::from_secs(15)).await, "the party did not connect");
-    party
-}
 
 /// Waits for the interaction's `metrics`; returns the interaction.
 async fn metrics_ready(desk: &Desk, id: InteractionId) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let i = desk.get(id).await.unwrap();
-        if !i["metrics"].is_null() {
-            return i;
-        }
-        assert!(Instant::now() < deadline, "no metrics a minute after the end: {i:#}");
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    calls::until_set(desk, id, "metrics", Duration::from_secs(60)).await
 }
 
 fn num(v: &Value) -> f64 {
@@ -67,12 +38,12 @@ async fn a_calls_metrics_are_computed_when_it_ends() {
     let desk = Desk::sign_in(&api.base, "agent1", "agent-pass-1").await.unwrap();
     let agent1 = api.tokens("agent1", "agent-pass-1").await.0;
     let agent2 = api.tokens("agent2", "agent-pass-2").await.0;
-    let (client_media, agent_media) = (media(440.0).await, media(1000.0).await);
+    let (client_media, agent_media) = (calls::media(440.0).await, calls::media(1000.0).await);
 
     let t = desk.new_call("two_way").await.unwrap();
     let metrics_path = format!("/api/interactions/{}/metrics", t.interaction_id);
-    let client = join(&desk, &t.client, &client_media).await;
-    let agent = join(&desk, &t.agent, &agent_media).await;
+    let client = calls::join(&desk, &t.client, &client_media).await;
+    let agent = calls::join(&desk, &t.agent, &agent_media).await;
     let talk = Instant::now();
 
     // While the call goes on there is nothing to report yet.
@@ -163,14 +134,13 @@ async fn a_calls_metrics_are_computed_when_it_ends() {
     // the gateway sends it. The verdict says so, and why, and the series
     // shows when.
     let t = desk.new_call("two_way").await.unwrap();
-    let client = join(&desk, &t.client, &client_media).await;
+    let client = calls::join(&desk, &t.client, &client_media).await;
     let lossy = PartyConfig {
         media: Some(agent_media.clone()),
         drop_incoming: 0.25,
         ..PartyConfig::gateway(desk.ws_url(&t.agent), t.agent.room_token.clone())
     };
-    let mut agent = Party::join(lossy).await.unwrap();
-    assert!(agent.connected(Duration::from_secs(15)).await, "the lossy party did not connect");
+    let agent = calls::join_with(lossy).await;
     tokio::time::sleep(Duration::from_secs(13)).await;
     desk.end(t.interaction_id).await.unwrap();
     let (_a, _c) = (agent.leave().await, client.leave().await);

@@ -13,11 +13,13 @@ mod hub;
 pub mod lifecycle;
 mod media_events;
 pub mod phone;
+pub mod report;
 pub mod schedule;
 pub mod settings;
 mod stat_feed;
 mod state;
 pub mod store;
+mod store_filter;
 
 use std::sync::Arc;
 
@@ -136,6 +138,7 @@ impl Service for VcServer {
             .app_data(self.schedules.clone())
             .service(handlers::create::create_interaction)
             .service(handlers::list::list_interactions)
+            .service(handlers::reports_export::export_interactions)
             .service(handlers::get::get_interaction)
             .service(handlers::update::update_interaction)
             .service(handlers::end::end_interaction)

@@ -14,7 +14,7 @@ use vc_protocol::chat::ReadMarks;
 use vc_protocol::interaction::{
     EventKind, Interaction, InteractionEvent, InteractionStatus, MaxQuality, Party, Presence, VideoMode,
 };
-use vc_protocol::stat::{CallMetricsSummary, QualityRating};
+use vc_protocol::stat::CallMetricsSummary;
 
 use vc_protocol::msg::{Channel, Language};
 use vc_protocol::schedule::{Schedule, ScheduleState};
@@ -301,6 +301,11 @@ impl Interactions {
         Ok(Self { coll: db.collection(COLLECTION) })
     }
 
+    /// The collection, for readers with their own projection (the Excel export).
+    pub(crate) fn collection(&self) -> &Collection<InteractionDoc> {
+        &self.coll
+    }
+
     pub async fn insert(&self, doc: &InteractionDoc) -> Result<(), DbError> {
         self.coll.insert_one(doc).await?;
         Ok(())
@@ -320,55 +325,7 @@ impl Interactions {
         limit: u32,
         offset: u32,
     ) -> Result<(Vec<InteractionDoc>, u64), DbError> {
-        let mut q = Document::new();
-        if let Some(a) = f.agent_id {
-            q.insert("agent_id", a.to_string());
-        }
-        if let Some(s) = f.status {
-            q.insert("status", s.as_str());
-        }
-        if let Some(scope) = f.teams {
-            let mut teams: Vec<mongodb::bson::Bson> =
-                scope.teams.iter().map(|t| mongodb::bson::Bson::String(t.to_string())).collect();
-            if scope.teamless {
-                teams.push(mongodb::bson::Bson::Null);
-            }
-            match scope.or_agent {
-                Some(a) => {
-                    q.insert("$or", vec![doc! {"team_id": {"$in": teams}}, doc! {"agent_id": a.to_string()}]);
-                }
-                None => {
-                    q.insert("team_id", doc! {"$in": teams});
-                }
-            }
-        }
-        if let Some(p) = f.phone {
-            q.insert("client_phone", p);
-        }
-        if let Some((k, v)) = f.field {
-            q.insert(format!("custom_search.{k}"), v);
-        }
-        match f.quality {
-            Some(QualityRating::Unknown) => {
-                let rated = [QualityRating::Good, QualityRating::Fair, QualityRating::Poor]
-                    .map(QualityRating::as_str);
-                q.insert("metrics.quality.rating", doc! {"$nin": rated.to_vec()});
-            }
-            Some(r) => {
-                q.insert("metrics.quality.rating", r.as_str());
-            }
-            None => {}
-        }
-        let mut range = Document::new();
-        if let Some(from) = f.from {
-            range.insert("$gte", to_bson(from));
-        }
-        if let Some(to) = f.to {
-            range.insert("$lt", to_bson(to));
-        }
-        if !range.is_empty() {
-            q.insert("created_at", range);
-        }
+        let q = crate::store_filter::list_filter_doc(&f);
         let total = self.coll.count_documents(q.clone()).await?;
         let items = self
             .coll

@@ -237,13 +237,10 @@ pub(super) fn peer_stats(peer: &mut Peer, now: Instant) -> PeerStats {
     if let Some(pc) = peer.pc.as_mut() {
         let report = pc.get_stats(now, StatsSelector::None);
         for entry in report.iter() {
-            match entry {
-                // In RTP timestamp units (the clock rate is applied below).
-                RTCStatsReportEntry::InboundRtp(s) => {
-                    let r = &s.received_rtp_stream_stats;
-                    inbound_jitter.insert(r.rtp_stream_stats.ssrc, r.jitter);
-                }
-                _ => {}
+            // In RTP timestamp units (the clock rate is applied below).
+            if let RTCStatsReportEntry::InboundRtp(s) = entry {
+                let r = &s.received_rtp_stream_stats;
+                inbound_jitter.insert(r.rtp_stream_stats.ssrc, r.jitter);
             }
         }
     }

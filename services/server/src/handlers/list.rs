@@ -29,6 +29,20 @@ pub async fn list_interactions(
     query: web::Query<InteractionListQuery>,
 ) -> Result<web::Json<InteractionList>, ApiError> {
     let q = query.into_inner();
+    let filter = list_filter(&staff, &state, &q)?;
+    let (docs, total) =
+        state.interactions.list(filter, q.limit.unwrap_or(50).clamp(1, 500), q.offset.unwrap_or(0)).await?;
+    Ok(web::Json(InteractionList { items: docs.iter().map(|d| d.view(false)).collect(), total }))
+}
+
+/// The search `q` asks for, narrowed to what `staff` may see (agent: its
+/// own; supervisor: its teams', teamless calls and its own; admin: all).
+/// The list and the Excel export (`reports_export`) share it.
+pub(crate) fn list_filter(
+    staff: &Staff,
+    state: &ServerState,
+    q: &InteractionListQuery,
+) -> Result<ListFilter, ApiError> {
     let (agent_id, teams) = match staff.role {
         Role::Agent => (Some(staff.id), None),
         Role::Supervisor => {
@@ -49,7 +63,7 @@ pub async fn list_interactions(
         Some(p) => Some(phone::normalize(p, &state.cfg.default_phone_region)?),
         None => None,
     };
-    let field = match (q.field_key, q.field_value) {
+    let field = match (&q.field_key, &q.field_value) {
         (Some(k), Some(v)) if !k.trim().is_empty() => {
             let k = k.trim().to_owned();
             if !k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
@@ -60,7 +74,7 @@ pub async fn list_interactions(
         (None, None) => None,
         _ => return Err(ApiError::validation("field_key and field_value go together")),
     };
-    let filter = ListFilter {
+    Ok(ListFilter {
         agent_id,
         status: q.status,
         from: q.from,
@@ -69,8 +83,5 @@ pub async fn list_interactions(
         phone,
         field,
         quality: q.quality,
-    };
-    let (docs, total) =
-        state.interactions.list(filter, q.limit.unwrap_or(50).clamp(1, 500), q.offset.unwrap_or(0)).await?;
-    Ok(web::Json(InteractionList { items: docs.iter().map(|d| d.view(false)).collect(), total }))
+    })
 }

@@ -10,6 +10,7 @@ pub mod link;
 pub mod list;
 pub mod media;
 pub mod messages;
+pub mod reports_export;
 pub mod schedules_cancel;
 pub mod schedules_create;
 pub mod schedules_list;
