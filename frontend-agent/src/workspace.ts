@@ -40,6 +40,8 @@ export class Workspace {
       el("header", { class: "topbar" }, [
         el("span", { class: "brand", text: "VideoAssist" }),
         el("span", { class: "muted user", testid: "current-user", text: t("header.signedInAs", { login: session.user.login }) }),
+        // The history of the agent's calls (with quality and the Excel export) is in the admin panel's Reports.
+        el("a", { class: "btn btn-small", testid: "call-history", text: t("header.history"), attrs: { href: "/admin/#/reports", target: "_blank", rel: "noopener" } }),
         logoutButton,
       ]),
       el("div", { class: "workspace-body" }, [this.main, el("aside", { class: "workspace-side" }, [this.scheduled.root, this.recent.root])]),

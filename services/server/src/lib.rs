@@ -55,6 +55,7 @@ impl VcServer {
             hub: hub::Hub::default(),
             bus: rt.bus.clone(),
             cfg: settings.clone(),
+            exports: tokio::sync::Semaphore::new(state::CONCURRENT_EXPORTS),
         });
         // Every instance hears every interaction's events (its pages may be
         // connected here).

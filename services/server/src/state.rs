@@ -30,7 +30,13 @@ pub struct ServerState {
     pub hub: Hub,
     pub bus: Bus,
     pub cfg: ServerSettings,
+    /// Excel exports running at once; more wait their turn (each holds a
+    /// blocking thread and a database cursor).
+    pub exports: tokio::sync::Semaphore,
 }
+
+/// See [`ServerState::exports`].
+pub const CONCURRENT_EXPORTS: usize = 2;
 
 /// How long vc-server waits for the gateway and vc-auth.
 pub const PEER_SERVICE_TIMEOUT: Duration = Duration::from_secs(3);

@@ -1,6 +1,6 @@
-//! The collections against a real MongoDB-compatible server. Ignored by
-//! default (they need one): `VC_TEST_MONGO_URI=mongodb://127.0.0.1:27017/?directConnection=true
-//! cargo test -p vc-stat -- --ignored`.
+//! The collections against a real MongoDB-compatible server: the test run's
+//! (`VC_TEST_MONGO_URI`, as `make test` sets it) or a SecantusDB the test
+//! kit starts.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -17,7 +17,7 @@ use crate::samples::Samples;
 use crate::store::{MetricsDoc, Store};
 
 async fn db() -> Db {
-    let uri = std::env::var("VC_TEST_MONGO_URI").expect("VC_TEST_MONGO_URI");
+    let uri = vc_testkit::shared_mongo_uri();
     let cfg = MongoConfig { uri: Some(uri), database: format!("stat_{}", uuid_like()), ..Default::default() };
     Db::connect(&cfg, "vc-stat-test").await.unwrap()
 }
@@ -45,7 +45,6 @@ fn stats() -> PeerStats {
 }
 
 #[tokio::test]
-#[ignore = "needs VC_TEST_MONGO_URI"]
 async fn samples_are_stored_once_loaded_in_order_and_deleted() {
     let db = db().await;
     let samples = Samples::open(&db).await.unwrap();
@@ -69,7 +68,6 @@ async fn samples_are_stored_once_loaded_in_order_and_deleted() {
 }
 
 #[tokio::test]
-#[ignore = "needs VC_TEST_MONGO_URI"]
 async fn metrics_and_jobs_round_trip() {
     let db = db().await;
     let store = Store::open(&db).await.unwrap();

@@ -52,6 +52,8 @@ pub async fn export_interactions(
         survey: state.settings.survey().await?.questions,
         fields: state.settings.custom_fields().await?.fields,
     };
+    // Waits while other exports run (at most `CONCURRENT_EXPORTS` at once).
+    let _turn = state.exports.acquire().await.map_err(ApiError::internal)?;
     let started = Instant::now();
     let dir = std::env::temp_dir();
     let file = TempPath(dir.join(format!("vc-export-{:016x}.xlsx", rand::random::<u64>())));
