@@ -451,8 +451,16 @@ async fn a_scheduled_call_fires_exactly_once_across_a_restart_of_the_scheduler_a
     for id in &ids {
         let i = d.interaction(id).await;
         assert_eq!(deliveries(&i).len(), 1, "one delivery for {id}: {:#}", i["events"]);
+        // Never twice. It can be missing: the all-in-one's broker dies with
+        // it, so a `queued` status vc-msg published just before the kill is
+        // lost with it (`sent` and `delivered` come after the restart).
         let queued = events(&i, "delivery").filter(|e| e["status"] == "queued").count();
-        assert_eq!(queued, 1, "logged once: {:#}", i["events"]);
+        assert!(queued <= 1, "logged at most once: {:#}", i["events"]);
+        assert!(
+            events(&i, "delivery").any(|e| e["status"] == "delivered"),
+            "delivered is logged: {:#}",
+            i["events"]
+        );
         assert_eq!(events(&i, "reminder").count(), 1, "one reminder for {id}: {:#}", i["events"]);
         assert_eq!(schedule_states(&i), ["pending", "link_sent"], "claimed once: {id}");
     }
