@@ -236,3 +236,62 @@ async fn a_call_that_never_connected_has_timing_but_no_media() {
         listed.body
     );
 }
+
+/// The end of a call is durable once vc-stat has stored its job: the
+/// platform dies while the job waits out its settle time, and after the
+/// restart the job runs (first sweep) over the samples stored before the
+/// kill. Without the stored job the end would be found only by the orphan
+/// sweep, ten minutes later.
+#[tokio::test]
+async fn a_calls_metrics_are_computed_after_a_restart_while_the_job_waited() {
+    let db_name = vc_testkit::unique_db();
+    let mut p = Platform::start(&[
+        ("VC_MONGO__DATABASE", db_name.as_str()),
+        ("VC_STAT__SETTLE_SECS", "20"),
+        ("VC_STAT__SWEEP_INTERVAL_SECS", "2"),
+    ])
+    .await;
+    let db = mongodb::Client::with_uri_str(vc_testkit::shared_mongo_uri()).await.unwrap().database(&db_name);
+    let admin = p.admin_token().await;
+    p.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
+    let desk = Desk::sign_in(&p.api().base, "agent1", "agent-pass-1").await.unwrap();
+    let (client_media, agent_media) = (calls::media(440.0).await, calls::media(1000.0).await);
+
+    let t = desk.new_call("two_way").await.unwrap();
+    let id = t.interaction_id.to_string();
+    let client = calls::join(&desk, &t.client, &client_media).await;
+    let agent = calls::join(&desk, &t.agent, &agent_media).await;
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    desk.end(t.interaction_id).await.unwrap();
+    let (_a, _c) = (agent.leave().await, client.leave().await);
+
+    // The job is stored; the samples are there; nothing is computed yet.
+    let jobs = db.collection::<mongodb::bson::Document>("stat_jobs");
+    let samples = db.collection::<mongodb::bson::Document>("call_samples");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while jobs.count_documents(mongodb::bson::doc! {"_id": &id}).await.unwrap() == 0 {
+        assert!(Instant::now() < deadline, "no job stored for the ended call");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stored = samples.count_documents(mongodb::bson::doc! {"room_id": &id}).await.unwrap();
+    assert!(stored >= 2, "{stored} samples stored before the kill");
+    assert!(desk.get(t.interaction_id).await.unwrap()["metrics"].is_null(), "computed before the kill");
+
+    p.svc.restart();
+    p.svc.wait_healthy(Duration::from_secs(30)).await;
+    // A new sign-in: the old desk's pooled connections died with the process.
+    let desk = Desk::sign_in(&p.api().base, "agent1", "agent-pass-1").await.unwrap();
+    let i = metrics_ready(&desk, t.interaction_id).await;
+    let m = &i["metrics"];
+    assert!(num(&m["samples"]) as u64 >= stored, "every sample stored before the kill was used: {m:#}");
+    for dir in ["client_to_agent", "agent_to_client"] {
+        assert!(num(&m[dir]["video"]["bitrate_kbps"]["avg"]) > 50.0, "{dir}: {}", m[dir]);
+    }
+    assert_eq!(m["ended_by"], "agent");
+    assert_eq!(jobs.count_documents(mongodb::bson::doc! {"_id": &id}).await.unwrap(), 0, "the job is done");
+    assert_eq!(
+        samples.count_documents(mongodb::bson::doc! {"room_id": &id}).await.unwrap(),
+        0,
+        "samples dropped"
+    );
+}
