@@ -63,3 +63,35 @@ fn a_missing_config_file_is_an_error() {
     assert_eq!(code, 2);
     assert!(stderr.contains("/nonexistent/videoassist.toml"), "{stderr}");
 }
+
+/// A bad setting of any service stops `videoassist` at once, naming the
+/// key, before anything starts: no data directory, no local database, no
+/// first admin half-created.
+#[test]
+fn a_bad_service_setting_stops_the_start_before_anything_is_written() {
+    let cases: [(&[(&str, &str)], &str); 7] = [
+        (
+            &[("VC_MSG__EMAIL__HOST", "127.0.0.1"), ("VC_MSG__EMAIL__FROM", "not an address")],
+            "msg.email.from",
+        ),
+        (
+            &[("VC_MSG__TELEGRAM__BOT_TOKEN", "123:abc"), ("VC_MSG__TELEGRAM__UPDATES", "webhook")],
+            "msg.telegram.webhook_secret",
+        ),
+        (&[("VC_SURL__CODE_LENGTH", "4")], "surl.code_length"),
+        (&[("VC_PUBLIC_URL", "ftp://example.com")], "surl.public_base_url"),
+        (&[("VC_AUTH__ARGON2__MEMORY_KIB", "1")], "auth.argon2"),
+        (&[("VC_AUTH__ADMIN_LOGIN", " ")], "auth.admin_login"),
+        (&[("VC_STAT__ORPHAN_AFTER_SECS", "5")], "stat.orphan_after_secs"),
+    ];
+    for (env, key) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let mut all = env.to_vec();
+        all.push(("VC_DATA_DIR", data.to_str().unwrap()));
+        let (code, stderr) = run_videoassist(&[], &all);
+        assert_eq!(code, 2, "{env:?}: {stderr}");
+        assert!(stderr.contains(key), "{env:?} names {key}: {stderr}");
+        assert!(!data.exists(), "{env:?}: nothing is written before the settings are checked");
+    }
+}

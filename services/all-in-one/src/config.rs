@@ -75,6 +75,58 @@ impl Default for Config {
     }
 }
 
+/// The services' settings as they are started: the sections with the
+/// all-in-one's defaults filled in (`public_url`, directories under
+/// `data_dir`).
+pub struct Resolved {
+    pub server: ServerSettings,
+    pub media: MediaSettings,
+    pub surl: SurlSettings,
+    pub geo: GeoSettings,
+    pub fileserver: FileserverSettings,
+    pub records: RecordsSettings,
+}
+
+impl Config {
+    pub fn resolved(&self) -> Resolved {
+        let mut server = self.server.clone();
+        if server.public_url.is_none() {
+            server.public_url = self.public_url.clone();
+        }
+        let mut media = self.media.clone();
+        media.raw_recordings_dir = Some(media.raw_dir_in(&self.data_dir));
+        let mut surl = self.surl.clone();
+        if surl.public_base_url.is_none() {
+            surl.public_base_url = self.public_url.clone();
+        }
+        let mut geo = self.geo.clone();
+        if geo.contact.is_none() {
+            geo.contact = self.public_url.clone();
+        }
+        let mut fileserver = self.fileserver.clone();
+        fileserver.root = Some(fileserver.root_in(&self.data_dir));
+        let mut records = self.records.clone().with_data_dir(&self.data_dir);
+        // The same directory the gateway writes.
+        records.raw_dir = media.raw_recordings_dir.clone();
+        Resolved { server, media, surl, geo, fileserver, records }
+    }
+
+    /// Every section's checks, before anything starts: a bad setting must
+    /// not stop the platform half-way (after the database was started and
+    /// the first admin created).
+    pub fn validate(&self) -> Result<(), String> {
+        let r = self.resolved();
+        self.auth.validate()?;
+        r.surl.validate()?;
+        self.msg.validate()?;
+        r.geo.validate()?;
+        r.fileserver.validate()?;
+        r.records.validate()?;
+        self.stat.validate()?;
+        Ok(())
+    }
+}
+
 /// `[local_mongo]`: the SecantusDB server started when `mongo.uri` is empty.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]

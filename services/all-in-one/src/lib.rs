@@ -31,6 +31,7 @@ use crate::local_mongo::LocalMongo;
 /// the local database last.
 pub async fn run(mut cfg: Config) -> Result<(), StartError> {
     let other = |e: &dyn std::fmt::Display| StartError::Other(e.to_string());
+    cfg.validate().map_err(|e| other(&e))?;
     std::fs::create_dir_all(&cfg.data_dir)
         .map_err(|e| other(&format!("data dir {}: {e}", cfg.data_dir.display())))?;
 
@@ -92,32 +93,14 @@ async fn start_services(cfg: &Config) -> Result<(Server, Option<FirstAdmin>), St
     )
     .await?;
     let (auth, first_admin) = Auth::start(&rt, &cfg.auth).await?;
-    let mut server_settings = cfg.server.clone();
-    if server_settings.public_url.is_none() {
-        server_settings.public_url = cfg.public_url.clone();
-    }
-    let server = VcServer::start(&rt, &server_settings).await?;
-    let mut media_settings = cfg.media.clone();
-    media_settings.raw_recordings_dir = Some(media_settings.raw_dir_in(&cfg.data_dir));
-    let media = Media::start(&rt, &media_settings).await?;
-    let mut surl_settings = cfg.surl.clone();
-    if surl_settings.public_base_url.is_none() {
-        surl_settings.public_base_url = cfg.public_url.clone();
-    }
-    let surl = Surl::start(&rt, &surl_settings).await?;
+    let r = cfg.resolved();
+    let server = VcServer::start(&rt, &r.server).await?;
+    let media = Media::start(&rt, &r.media).await?;
+    let surl = Surl::start(&rt, &r.surl).await?;
     let msg = Msg::start(&rt, &cfg.msg).await?;
-    let mut geo_settings = cfg.geo.clone();
-    if geo_settings.contact.is_none() {
-        geo_settings.contact = cfg.public_url.clone();
-    }
-    let geo = Geo::start(&rt, &geo_settings).await?;
-    let mut files_settings = cfg.fileserver.clone();
-    files_settings.root = Some(files_settings.root_in(&cfg.data_dir));
-    let files = Fileserver::start(&rt, &files_settings).await?;
-    let mut records_settings = cfg.records.clone().with_data_dir(&cfg.data_dir);
-    // The same directory the gateway writes.
-    records_settings.raw_dir = media_settings.raw_recordings_dir.clone();
-    let records = Records::start(&rt, &records_settings).await?;
+    let geo = Geo::start(&rt, &r.geo).await?;
+    let files = Fileserver::start(&rt, &r.fileserver).await?;
+    let records = Records::start(&rt, &r.records).await?;
     let stat = Stat::start(&rt, &cfg.stat).await?;
     rt.bus.ready();
     let services: Vec<Arc<dyn Service>> =

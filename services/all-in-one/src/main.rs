@@ -30,6 +30,11 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Every section is checked before anything starts.
+    if let Err(e) = cfg.validate() {
+        eprintln!("videoassist: configuration: {e}");
+        return ExitCode::from(2);
+    }
     vc_runtime::telemetry::init(&cfg.log);
     match run(cfg).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -35,6 +35,30 @@ impl Default for AuthSettings {
     }
 }
 
+impl AuthSettings {
+    /// Checked before anything starts (the first admin is created at start).
+    pub fn validate(&self) -> Result<(), String> {
+        crate::validate::normalize_login(&self.admin_login).map_err(|m| format!("auth.admin_login: {m}"))?;
+        for (key, v) in [
+            ("auth.access_ttl_secs", self.access_ttl_secs),
+            ("auth.refresh_ttl_secs", self.refresh_ttl_secs),
+            ("auth.session_max_secs", self.session_max_secs),
+            ("auth.throttle.window_secs", self.throttle.window_secs),
+        ] {
+            if v == 0 {
+                return Err(format!("{key} must be at least 1"));
+            }
+        }
+        let a = &self.argon2;
+        argon2::Params::new(a.memory_kib, a.iterations, a.parallelism, None).map(|_| ()).map_err(|e| {
+            format!(
+                "auth.argon2 (memory_kib {}, iterations {}, parallelism {}): {e}",
+                a.memory_kib, a.iterations, a.parallelism
+            )
+        })
+    }
+}
+
 /// argon2id cost. The defaults are OWASP's recommendation for argon2id
 /// (19 MiB, 2 passes, 1 lane): see `docs/auth.md` for the measured cost.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -46,6 +46,7 @@ impl Auth {
         cfg: &AuthSettings,
     ) -> Result<(Arc<Self>, Option<FirstAdmin>), StartError> {
         let other = |e: &dyn std::fmt::Display| StartError::Other(format!("vc-auth: {e}"));
+        cfg.validate().map_err(|e| other(&e))?;
         let keys = store::keys::load_or_create(&rt.db).await.map_err(|e| other(&e))?;
         let state = AuthState {
             users: store::users::Users::open(&rt.db).await?,

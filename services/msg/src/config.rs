@@ -43,6 +43,32 @@ impl Default for MsgSettings {
     }
 }
 
+impl MsgSettings {
+    /// Everything about `[msg]` that can be checked without a provider:
+    /// the SMTP settings build a transport (addresses, CA file, TLS), and a
+    /// Telegram webhook has a usable secret and address. Called before
+    /// anything starts, so a bad setting stops the start-up at once.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.email.configured() {
+            crate::providers::email::Mailer::new(&self.email)?;
+        }
+        let t = &self.telegram;
+        if t.configured() && t.updates == TelegramUpdates::Webhook {
+            let secret = t.webhook_secret.as_deref().unwrap_or_default();
+            if secret.is_empty()
+                || secret.len() > 256
+                || !secret.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return Err("msg.telegram.webhook_secret must be 1-256 characters of A-Z a-z 0-9 _ - when updates = \"webhook\"".into());
+            }
+            if t.set_webhook && t.webhook_url.is_none() {
+                return Err("msg.telegram.webhook_url must be set when updates = \"webhook\"".into());
+            }
+        }
+        Ok(())
+    }
+}
+
 /// `[msg.sms]`: SMSC.ru's HTTP API.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]

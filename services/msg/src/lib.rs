@@ -246,6 +246,7 @@ pub struct Msg {
 impl Msg {
     pub async fn start(rt: &Runtime, cfg: &MsgSettings) -> Result<Arc<Self>, StartError> {
         let config_error = |e: String| StartError::Other(format!("vc-msg configuration: {e}"));
+        cfg.validate().map_err(config_error)?;
         let mailer =
             if cfg.email.configured() { Some(Mailer::new(&cfg.email).map_err(config_error)?) } else { None };
         let mail_domain = cfg
@@ -255,23 +256,6 @@ impl Msg {
             .and_then(|f| f.parse::<lettre::Address>().ok())
             .map(|a| a.domain().to_owned())
             .unwrap_or_else(|| "videoassist.local".into());
-        if cfg.telegram.configured() && cfg.telegram.updates == TelegramUpdates::Webhook {
-            let secret = cfg.telegram.webhook_secret.as_deref().unwrap_or_default();
-            if secret.is_empty()
-                || secret.len() > 256
-                || !secret.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
-                return Err(config_error(
-                    "msg.telegram.webhook_secret must be 1-256 characters of A-Z a-z 0-9 _ - when updates = \"webhook\""
-                        .into(),
-                ));
-            }
-            if cfg.telegram.set_webhook && cfg.telegram.webhook_url.is_none() {
-                return Err(config_error(
-                    "msg.telegram.webhook_url must be set when updates = \"webhook\"".into(),
-                ));
-            }
-        }
         let metrics = MsgMetrics {
             deliveries: IntCounterVec::new(
                 Opts::new("msg_deliveries_total", "Link deliveries by channel and status reached"),
