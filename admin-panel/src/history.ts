@@ -89,8 +89,13 @@ function fileLine(f: FileInfo, status: StatusLine): HTMLElement {
   return el("div", { class: "history-attachment" }, [
     el("span", { class: "file-name", text: f.name }),
     el("span", { class: "muted small", text: humanSize(f.size, lang()) }),
-    downloadButton(f.id, f.name, status, "history-chat-download"),
+    f.deleted_at ? deletedNote(f.deleted_at, "history-chat-deleted") : downloadButton(f.id, f.name, status, "history-chat-download"),
   ]);
+}
+
+/** In place of a download: the retention policy deleted the file. */
+function deletedNote(at: string, testid: string): HTMLElement {
+  return el("span", { class: "muted small", testid, text: ta("history.fileDeleted", { at: when(at) }) });
 }
 
 function locationLine(loc: Location): HTMLElement {
@@ -197,6 +202,17 @@ export function survey(s: SurveyResponse | undefined): HTMLElement {
 
 export function recording(r: RecordingInfo | undefined, recorded: boolean, blobs: Blobs, status: StatusLine): HTMLElement {
   if (!r) return block("history-recording", "history.recording", [], recorded ? "history.recordingPending" : "history.notRecorded");
+  const info = el("p", {}, [
+    el("span", { testid: "history-recording-duration", text: ta("history.recordingInfo", { duration: duration(r.duration_s), size: humanSize(r.size, lang()), format: r.format }) }),
+    r.partial ? el("span", { class: "muted small", text: ` ${ta("history.recordingPartial")}` }) : null,
+    r.has_video ? null : el("span", { class: "muted small", text: ` ${ta("history.audioOnly")}` }),
+  ]);
+  if (r.deleted_at) {
+    const gone = block("history-recording", "history.recording", [info, el("p", {}, [deletedNote(r.deleted_at, "history-recording-deleted")])]);
+    gone.dataset.fileId = r.file_id;
+    gone.dataset.state = "deleted";
+    return gone;
+  }
   const player = el("div", { class: "history-player" });
   const play = button(ta("history.play"), "history-recording-play", "plain", true);
   play.addEventListener("click", () => {
@@ -214,16 +230,13 @@ export function recording(r: RecordingInfo | undefined, recorded: boolean, blobs
       });
   });
   const root = block("history-recording", "history.recording", [
-    el("p", {}, [
-      el("span", { testid: "history-recording-duration", text: ta("history.recordingInfo", { duration: duration(r.duration_s), size: humanSize(r.size, lang()), format: r.format }) }),
-      r.partial ? el("span", { class: "muted small", text: ` ${ta("history.recordingPartial")}` }) : null,
-      r.has_video ? null : el("span", { class: "muted small", text: ` ${ta("history.audioOnly")}` }),
-    ]),
+    info,
     el("div", { class: "actions start" }, [play, downloadButton(r.file_id, `recording-${r.started_at.slice(0, 19).replace(/[:T]/g, "-")}.${r.format}`, status, "history-recording-download")]),
     player,
   ]);
   root.dataset.fileId = r.file_id;
   root.dataset.duration = String(r.duration_s);
+  root.dataset.state = "stored";
   return root;
 }
 

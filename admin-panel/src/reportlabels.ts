@@ -122,6 +122,8 @@ export function eventText(e: EventKind, agent: { id: string; name: string }): st
       return ta("event.recording_ready", { duration: duration(e.duration_s) });
     case "recording_failed":
       return ta("event.recording_failed", { reason: e.reason });
+    case "file_deleted":
+      return e.class === "recordings" ? ta("event.recordingDeleted") : ta("event.fileDeleted", { name: e.name });
     case "schedule":
       return ta("event.schedule", { state: scheduleStateLabel(e.state), at: when(e.at) });
     case "reminder":

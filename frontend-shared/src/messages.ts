@@ -246,6 +246,7 @@ export const en = {
   "err.file_too_large": "The file is too large.",
   "err.storage_full": "The server has no room for files right now. Try again later.",
   "err.file_not_found": "The file was not found.",
+  "err.file_deleted": "The file was deleted under the storage retention policy.",
   // location and HD photo
   "geo.send": "Send my location",
   "geo.locating": "Finding your location…",
@@ -642,6 +643,7 @@ export const ru: Record<MessageKey, string> = {
   "err.file_too_large": "Файл слишком большой.",
   "err.storage_full": "На сервере сейчас нет места для файлов. Повторите позже.",
   "err.file_not_found": "Файл не найден.",
+  "err.file_deleted": "Файл удалён по политике хранения.",
   // location and HD photo
   "geo.send": "Отправить моё местоположение",
   "geo.locating": "Определяем ваше местоположение…",

@@ -1,7 +1,7 @@
 // Generated from the Rust protocol crate (services/protocol) by
 // `VC_UPDATE_TS=1 cargo test -p vc-protocol`. Do not edit.
 
-export type ErrorCode = "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "token_revoked" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "forbidden" | "user_disabled" | "not_found" | "user_not_found" | "login_taken" | "last_admin" | "validation_failed" | "weak_password" | "too_many_attempts" | "payload_too_large" | "method_not_allowed" | "service_unavailable" | "interaction_not_found" | "link_not_found" | "link_expired" | "interaction_ended" | "consent_required" | "media_unavailable" | "invalid_phone" | "contact_missing" | "channel_not_configured" | "delivery_not_found" | "message_too_long" | "file_too_large" | "storage_full" | "file_not_found" | "feature_disabled" | "team_not_found" | "already_answered" | "invalid_image" | "not_scheduled" | "metrics_not_ready" | "internal";
+export type ErrorCode = "bad_request" | "unauthorized" | "invalid_token" | "token_expired" | "token_revoked" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "forbidden" | "user_disabled" | "not_found" | "user_not_found" | "login_taken" | "last_admin" | "validation_failed" | "weak_password" | "too_many_attempts" | "payload_too_large" | "method_not_allowed" | "service_unavailable" | "interaction_not_found" | "link_not_found" | "link_expired" | "interaction_ended" | "consent_required" | "media_unavailable" | "invalid_phone" | "contact_missing" | "channel_not_configured" | "delivery_not_found" | "message_too_long" | "file_too_large" | "storage_full" | "file_not_found" | "file_deleted" | "feature_disabled" | "team_not_found" | "already_answered" | "invalid_image" | "not_scheduled" | "metrics_not_ready" | "internal";
 
 export type ErrorBody = { code: ErrorCode, message: string, };
 
@@ -32,7 +32,12 @@ has_video: boolean,
  * Some of the raw tracks ended abruptly (a gateway was killed): the
  * recording has a gap where the call went on unrecorded.
  */
-partial: boolean, };
+partial: boolean, 
+/**
+ * When the storage retention policy deleted the file (it can no longer
+ * be downloaded; the rest of this record stays).
+ */
+deleted_at?: string, };
 
 export type Role = "admin" | "supervisor" | "agent";
 
@@ -200,7 +205,12 @@ original?: string,
 /**
  * `GET /api/files/{id}/thumbnail` gives a small image.
  */
-thumbnail: boolean, created_at: string, };
+thumbnail: boolean, created_at: string, 
+/**
+ * On a chat message's file: when the storage retention policy deleted
+ * it (it can no longer be downloaded).
+ */
+deleted_at?: string, };
 
 export type GeoLang = "ru" | "en";
 
@@ -411,7 +421,7 @@ screen: boolean, } | { "type": "settings", video_mode: VideoMode, max_quality: M
 /**
  * For a Telegram delivery awaiting Start: the link the client opens.
  */
-start_url?: string, } | { "type": "requested", request_id: string, what: RequestKind, } | { "type": "request_answered", request_id: string, what: RequestKind, outcome: RequestOutcome, detail?: string, } | { "type": "recording_ready", file_id: string, duration_s: number, } | { "type": "recording_failed", reason: string, } | { "type": "schedule", state: ScheduleState, at: string, agent_id?: string, } | { "type": "reminder", at: string, } | { "type": "ended", by: EndedBy, reason?: string, };
+start_url?: string, } | { "type": "requested", request_id: string, what: RequestKind, } | { "type": "request_answered", request_id: string, what: RequestKind, outcome: RequestOutcome, detail?: string, } | { "type": "recording_ready", file_id: string, duration_s: number, } | { "type": "recording_failed", reason: string, } | { "type": "file_deleted", file_id: string, class: StorageClass, name: string, } | { "type": "schedule", state: ScheduleState, at: string, agent_id?: string, } | { "type": "reminder", at: string, } | { "type": "ended", by: EndedBy, reason?: string, };
 
 export type InteractionEvent = { seq: number, at: string, event: EventKind, };
 

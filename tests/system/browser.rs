@@ -5,10 +5,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
-use std::process::Command;
+#[path = "common/calls.rs"]
+mod calls;
 
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::json;
+use vc_loadgen::Desk;
 use vc_testkit::fakes::FakeSmsc;
-use vc_testkit::{Platform, repo_root};
+use vc_testkit::{JsonSocket, Platform, repo_root};
 
 /// One browser test at a time: each runs a platform and several Chromium
 /// processes, which is all two cores can carry.
@@ -370,4 +376,66 @@ async fn the_agent_schedules_a_call_and_is_reminded() {
     run_e2e(&p, "schedule.test.mjs", &[("VC_SMS_PHONE", "+79990000001")]);
     assert!(smsc.sent().iter().any(|s| s.phone == "79990000001"), "the close call's link went by SMS");
     smsc.assert_no_violations();
+}
+
+/// Files past their retention in the admin panel: a recorded call whose
+/// client sent a file in the chat; both files are made three days old and
+/// the cleanup (one day for chat files and recordings) deletes them. The
+/// interaction page shows the recording and the chat file as deleted, with
+/// no way to download them, and its timeline says what went (en and ru).
+#[tokio::test]
+async fn files_past_their_retention_show_as_deleted_in_the_panel() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let db_name = vc_testkit::unique_db();
+    let p = platform(&[("VC_MONGO__DATABASE", db_name.as_str()), ("VC_MEDIA__GRACE_SECS", "5")]).await;
+    let api = p.api();
+    let desk = Desk::sign_in(&api.base, "agent1", "agent-pass-1").await.unwrap();
+    let media = calls::media(440.0).await;
+    let t = desk.new_call("two_way").await.unwrap();
+    let id = t.interaction_id.to_string();
+    let client = calls::join(&desk, &t.client, &media).await;
+    let agent = calls::join(&desk, &t.agent, &media).await;
+
+    // The client sends a file in the chat.
+    const NAME: &str = "warranty-card.txt";
+    let uploaded = reqwest::Client::new()
+        .post(format!("{}/api/interactions/{id}/files?kind=chat", api.base))
+        .bearer_auth(&t.client_token)
+        .header("x-file-name", NAME)
+        .body("warranty until 2030")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 201);
+    let file: serde_json::Value = uploaded.json().await.unwrap();
+    let mut ws = JsonSocket::connect(api, &format!("/api/interactions/{id}/ws")).await;
+    ws.send(json!({"type": "hello", "token": t.client_token})).await;
+    ws.send(json!({"type": "chat", "client_msg_id": "w1", "file_id": file["id"]})).await;
+    let acked =
+        ws.until(Duration::from_secs(10), |v| v["type"] == "chat_ack" || v["type"] == "chat_error").await;
+    assert_eq!(acked.last().unwrap()["type"], "chat_ack", "{acked:?}");
+    drop(ws);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    desk.end(t.interaction_id).await.unwrap();
+    let (_a, _c) = (agent.leave().await, client.leave().await);
+    calls::until_set(&desk, t.interaction_id, "recording", Duration::from_secs(120)).await;
+
+    // Both files three days old; a one-day policy; a cleanup now.
+    let admin = p.admin_token().await;
+    let deleted = calls::expire_files(
+        &api.base,
+        &db_name,
+        t.interaction_id,
+        &admin,
+        &["chat_files_days", "recordings_days"],
+    )
+    .await;
+    assert_eq!(deleted, 2, "the chat file and the recording");
+
+    run_e2e(
+        &p,
+        "retention.test.mjs",
+        &[admin_env(&p).as_slice(), &[("VC_E2E_INTERACTION", id.as_str()), ("VC_E2E_FILE_NAME", NAME)]]
+            .concat(),
+    );
 }

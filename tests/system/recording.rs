@@ -22,7 +22,12 @@ use vc_testkit::Platform;
 const RATE: usize = 48_000;
 
 async fn platform() -> (Platform, Desk) {
-    let p = Platform::start(&[("VC_MEDIA__GRACE_SECS", "5")]).await;
+    platform_in(&vc_testkit::unique_db()).await
+}
+
+/// The platform on the database `db` (for a test that looks into it).
+async fn platform_in(db: &str) -> (Platform, Desk) {
+    let p = Platform::start(&[("VC_MEDIA__GRACE_SECS", "5"), ("VC_MONGO__DATABASE", db)]).await;
     let admin = p.admin_token().await;
     p.create_user(&admin, "agent1", "agent-pass-1", "agent").await;
     let desk = Desk::sign_in(&p.api().base, "agent1", "agent-pass-1").await.unwrap();
@@ -104,7 +109,8 @@ fn onset(samples: &[f32]) -> Option<f64> {
 
 #[tokio::test]
 async fn an_agent_who_joins_late_starts_with_silence_on_the_right() {
-    let (p, desk) = platform().await;
+    let db_name = vc_testkit::unique_db();
+    let (p, desk) = platform_in(&db_name).await;
     let (client_tone, agent_tone) = (calls::media(440.0).await, calls::media(1000.0).await);
     let t = desk.new_call("two_way").await.unwrap();
     let client = calls::join(&desk, &t.client, &client_tone).await;
@@ -178,6 +184,26 @@ async fn an_agent_who_joins_late_starts_with_silence_on_the_right() {
         .await
         .unwrap();
     assert_eq!(r.status(), 401, "a staff token stores no recording");
+
+    // Past the recordings' retention the file goes; the interaction keeps
+    // what it was, marked deleted, and its log says so.
+    let deleted =
+        calls::expire_files(&api.base, &db_name, t.interaction_id, &admin, &["recordings_days"]).await;
+    assert_eq!(deleted, 1);
+    let after = desk.get(t.interaction_id).await.unwrap();
+    let kept = &after["recording"];
+    assert!(kept["deleted_at"].is_string(), "marked deleted: {kept}");
+    assert_eq!(
+        (&kept["file_id"], &kept["duration_s"]),
+        (&rec["file_id"], &rec["duration_s"]),
+        "the record stays"
+    );
+    let logged: Vec<&Value> =
+        after["events"].as_array().unwrap().iter().filter(|e| e["event"]["type"] == "file_deleted").collect();
+    assert_eq!(logged.len(), 1, "{logged:?}");
+    assert_eq!(logged[0]["event"]["class"], "recordings");
+    let gone = api.get(&path, Some(&admin)).await.unwrap();
+    assert_eq!((gone.status, gone.code()), (410, "file_deleted"));
 }
 
 #[tokio::test]

@@ -123,6 +123,7 @@ async fn the_export_matches_the_api_filters_and_roles() {
         started_at: Utc::now(),
         has_video: true,
         partial: false,
+        deleted_at: None,
     };
     let item =
         |q: QuestionId, kind, rating, choice: Option<(&str, &str)>, text: Option<&str>| SurveyResponseItem {

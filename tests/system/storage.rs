@@ -323,10 +323,22 @@ async fn a_dry_run_lists_and_a_run_deletes_exactly_the_files_past_their_time() {
     assert_eq!(ids(&run), expired, "{run}");
     assert_eq!((run["files"].as_u64(), run["bytes"].as_u64()), (Some(2), Some(expired_bytes)));
     for f in [&old_photo, &old_doc] {
-        assert_eq!(s.download(f).await, 404, "deleted: {f}");
+        // Gone, and the answer says why (not a bare "not found").
+        assert_eq!(s.download(f).await, 410, "deleted: {f}");
         assert!(s.on_disk(f).is_empty(), "left on disk: {:?}", s.on_disk(f));
     }
-    assert_eq!(s.get(&thumb, &s.client).await.status, 404);
+    let gone = s.get(&format!("/api/files/{}", id_of(&old_doc)), &s.agent).await;
+    assert_eq!((gone.status, gone.code()), (410, "file_deleted"), "{:?}", gone.body);
+    let today = Utc::now().format("%Y-%m-%d").to_string();
+    assert!(gone.body["message"].as_str().unwrap().contains(&today), "says when: {:?}", gone.body);
+    assert_eq!(s.get(&thumb, &s.client).await.status, 410);
+    // Only to those who could read it: another interaction's client learns nothing.
+    let other_client = s.p.joined_call(&s.agent, &json!({"video_mode": "two_way"})).await.1;
+    let foreign = s.get(&format!("/api/files/{}", id_of(&old_doc)), &other_client).await.status;
+    assert_eq!(foreign, 403);
+    // An id that never existed is still 404.
+    let never = s.get("/api/files/01a1fdf1-0000-7000-8000-000000000000", &s.admin).await;
+    assert_eq!((never.status, never.code()), (404, "file_not_found"));
     for f in [&recent, &fresh, &old_shot] {
         assert_eq!(s.download(f).await, 200, "kept: {f}");
     }
@@ -344,7 +356,7 @@ async fn a_dry_run_lists_and_a_run_deletes_exactly_the_files_past_their_time() {
     let shots = s.cleanup(false).await;
     assert_eq!(ids(&shots), vec![id_of(&old_shot)]);
     assert_eq!(shots["items"][0]["class"], "screenshots");
-    assert_eq!(s.download(&old_shot).await, 404);
+    assert_eq!(s.download(&old_shot).await, 410);
     assert_eq!(s.download(&recent).await, 200);
 
     // The log: newest first, dry runs too, paged.
@@ -407,7 +419,7 @@ async fn the_schedule_runs_the_cleanup_by_itself_once_per_slot() {
     );
     assert_eq!(run["dry_run"], false);
     assert_eq!(ids(&run), vec![id_of(&old)]);
-    assert_eq!(s.download(&old).await, 404);
+    assert_eq!(s.download(&old).await, 410);
     assert_eq!(s.download(&young).await, 200);
     // The slot it ran is claimed by this instance, once.
     let slot = started.with_second(0).unwrap().with_nanosecond(0).unwrap();
@@ -484,4 +496,115 @@ async fn only_admins_reach_storage_management() {
         assert_eq!(op["tags"][0], "storage");
         assert!(op["security"].to_string().contains("bearer"), "{method} {path}");
     }
+}
+
+/// A file the retention policy deleted does not vanish from the
+/// interaction's history without a word: vc-server is told, the chat
+/// message that carried it keeps its text and shows the file as deleted,
+/// and the timeline logs the deletion once (a second run changes nothing).
+#[tokio::test]
+async fn a_deleted_file_is_shown_as_deleted_in_the_chat_and_the_timeline() {
+    let s = site().await;
+    let file = s.upload("contract.pdf", "chat", b"%PDF-1.4 signed".to_vec()).await;
+    let mut ws =
+        vc_testkit::JsonSocket::connect(s.p.api(), &format!("/api/interactions/{}/ws", s.interaction)).await;
+    ws.send(json!({"type": "hello", "token": s.agent})).await;
+    ws.send(
+        json!({"type": "chat", "client_msg_id": "c1", "text": "Here is the contract", "file_id": file["id"]}),
+    )
+    .await;
+    let acked =
+        ws.until(Duration::from_secs(10), |v| v["type"] == "chat_ack" || v["type"] == "chat_error").await;
+    assert_eq!(acked.last().unwrap()["type"], "chat_ack", "{acked:?}");
+    s.age(&file, 40).await;
+    let r = s.retention(json!({"chat_files_days": 30, "screenshots_days": null, "recordings_days": null, "schedule": "0 3 * * *"})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(s.cleanup(false).await["files"], 1);
+
+    // The cleanup told vc-server before it answered.
+    let messages = s.get(&format!("/api/interactions/{}/messages", s.interaction), &s.agent).await;
+    assert_eq!(messages.status, 200, "{:?}", messages.body);
+    let items = messages.body["items"].as_array().unwrap().clone();
+    let m = items.iter().find(|m| m["file"]["id"] == file["id"]).unwrap();
+    assert_eq!(m["text"], "Here is the contract", "the message stays");
+    assert_eq!(m["file"]["name"], "contract.pdf");
+    assert!(m["file"]["deleted_at"].is_string(), "the file is marked deleted: {m}");
+    let timeline = |i: &Value| -> Vec<Value> {
+        i["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["event"]["type"] == "file_deleted")
+            .map(|e| e["event"].clone())
+            .collect()
+    };
+    let i = s.get(&format!("/api/interactions/{}", s.interaction), &s.agent).await.body;
+    assert_eq!(
+        timeline(&i),
+        [
+            json!({"type": "file_deleted", "file_id": file["id"], "class": "chat_files", "name": "contract.pdf"})
+        ]
+    );
+    // The tombstone is marked told: the sweep will not tell it again.
+    let t =
+        s.db.collection::<Document>("file_tombstones").find_one(doc! {"_id": id_of(&file)}).await.unwrap();
+    assert!(t.unwrap().get_bool("notified").unwrap());
+    assert_eq!(s.cleanup(false).await["files"], 0);
+    let again = s.get(&format!("/api/interactions/{}", s.interaction), &s.agent).await.body;
+    assert_eq!(timeline(&again).len(), 1, "logged once");
+}
+
+/// What a crash leaves half-done is finished by the sweep at the next
+/// start: a file whose metadata went but vc-server was never told of (it
+/// is told: the chat shows it deleted), and a tombstone written for a file
+/// whose deletion never happened (dropped; the file stays readable).
+#[tokio::test]
+async fn the_sweep_finishes_what_a_crash_left_of_a_deletion() {
+    let mut s = site().await;
+    let told = s.upload("told-later.txt", "chat", b"gone".to_vec()).await;
+    let kept = s.upload("kept.txt", "chat", b"still here".to_vec()).await;
+    let mut ws =
+        vc_testkit::JsonSocket::connect(s.p.api(), &format!("/api/interactions/{}/ws", s.interaction)).await;
+    ws.send(json!({"type": "hello", "token": s.agent})).await;
+    ws.send(json!({"type": "chat", "client_msg_id": "t1", "file_id": told["id"]})).await;
+    let acked =
+        ws.until(Duration::from_secs(10), |v| v["type"] == "chat_ack" || v["type"] == "chat_error").await;
+    assert_eq!(acked.last().unwrap()["type"], "chat_ack", "{acked:?}");
+    drop(ws);
+
+    // The states a crash leaves: `told` deleted but untold, `kept` with a
+    // tombstone but never deleted.
+    let two_minutes_ago = bson::DateTime::from_millis(Utc::now().timestamp_millis() - 120_000);
+    let tombstone = |f: &Value| {
+        doc! {
+            "_id": id_of(f), "interaction_id": s.interaction.as_str(), "class": "chat_files", "kind": "chat",
+            "name": f["name"].as_str().unwrap(), "deleted_at": two_minutes_ago, "notified": false,
+        }
+    };
+    let tombstones = s.db.collection::<Document>("file_tombstones");
+    tombstones.insert_many([tombstone(&told), tombstone(&kept)]).await.unwrap();
+    s.db.collection::<Document>("files").delete_one(doc! {"_id": id_of(&told)}).await.unwrap();
+
+    s.p.svc.restart();
+    s.p.svc.wait_healthy(Duration::from_secs(30)).await;
+    let api = vc_testkit::Api::new(&s.p.api().base);
+    let agent = api.tokens("agent1", "agent-pass-1").await.0;
+    let path = format!("/api/interactions/{}/messages", s.interaction);
+    let message = wait_for("the chat to show the file deleted", Duration::from_secs(30), async || {
+        let r = api.get(&path, Some(&agent)).await.ok()?;
+        let items = r.body["items"].as_array()?.clone();
+        items.into_iter().find(|m| m["file"]["id"] == told["id"] && m["file"]["deleted_at"].is_string())
+    })
+    .await;
+    assert_eq!(message["file"]["name"], "told-later.txt");
+    let i = api.get(&format!("/api/interactions/{}", s.interaction), Some(&agent)).await.unwrap().body;
+    let logged: Vec<&Value> =
+        i["events"].as_array().unwrap().iter().filter(|e| e["event"]["type"] == "file_deleted").collect();
+    assert_eq!(logged.len(), 1, "{logged:?}");
+    assert_eq!(logged[0]["event"]["file_id"], told["id"]);
+    let t = tombstones.find_one(doc! {"_id": id_of(&told)}).await.unwrap().unwrap();
+    assert!(t.get_bool("notified").unwrap());
+    assert!(tombstones.find_one(doc! {"_id": id_of(&kept)}).await.unwrap().is_none(), "dropped");
+    let r = api.get(&format!("/api/files/{}", id_of(&kept)), Some(&agent)).await.unwrap();
+    assert_eq!(r.status, 200, "the file that was never deleted is still there");
 }

@@ -65,6 +65,7 @@ impl Fileserver {
         let files = store::Files::open(&rt.db).await?;
         let usage = quota::Usage::open(&rt.db, cfg.quota_bytes).await?;
         let retention = retention::RetentionStore::open(&rt.db).await?;
+        let tombstones = retention::Tombstones::open(&rt.db).await?;
         // No upload of ours is under way: the count is exactly the stored files.
         let stored = files.total_size().await?;
         usage.reset(stored).await?;
@@ -86,7 +87,7 @@ impl Fileserver {
                 max_pixels: cfg.thumbnail_max_pixels,
             },
             thumbs: Semaphore::new(1),
-            retention: retention::Retention::new(retention),
+            retention: retention::Retention::new(retention, tombstones),
         });
 
         let s = state.clone();
@@ -124,11 +125,14 @@ async fn get_file(state: &FilesState, id: vc_protocol::FileId) -> Result<FileInf
 }
 
 /// Removes stored files that have no metadata (a crash between the rename
-/// and the insert), once they are older than `grace`; at start and then
-/// every `grace`.
+/// and the insert), once they are older than `grace`, and tells vc-server
+/// of deleted files it was not told of; at start and then every `grace`.
 async fn sweep_orphans(state: Arc<FilesState>, grace: Duration) {
     let every = grace.max(Duration::from_secs(60));
     loop {
+        if let Err(e) = retention::tombstones::sweep(&state, Duration::from_secs(60)).await {
+            tracing::warn!(error = %e, "deleted files not told: database unavailable");
+        }
         let storage = state.storage.clone();
         match tokio::task::spawn_blocking(move || storage.stored_before(grace)).await {
             Ok(Ok(ids)) if !ids.is_empty() => match state.files.existing(&ids).await {

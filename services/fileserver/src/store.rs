@@ -53,6 +53,7 @@ impl FileDoc {
             original: self.original,
             thumbnail: self.thumbnail,
             created_at: to_chrono(self.created_at),
+            deleted_at: None,
         }
     }
 }

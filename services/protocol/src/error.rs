@@ -84,6 +84,8 @@ pub enum ErrorCode {
     StorageFull,
     /// No file with this id (or not one the caller may see).
     FileNotFound,
+    /// The file was deleted by the storage retention policy (the message says when).
+    FileDeleted,
     /// This call function is switched off (by the admins' features or for this interaction).
     FeatureDisabled,
     /// No team with this id.
@@ -137,6 +139,7 @@ impl ErrorCode {
         ErrorCode::FileTooLarge,
         ErrorCode::StorageFull,
         ErrorCode::FileNotFound,
+        ErrorCode::FileDeleted,
         ErrorCode::FeatureDisabled,
         ErrorCode::TeamNotFound,
         ErrorCode::AlreadyAnswered,
@@ -159,7 +162,7 @@ impl ErrorCode {
             MethodNotAllowed => 405,
             LoginTaken | LastAdmin | InteractionEnded | ChannelNotConfigured | AlreadyAnswered
             | NotScheduled | MetricsNotReady => 409,
-            LinkExpired => 410,
+            LinkExpired | FileDeleted => 410,
             PayloadTooLarge | FileTooLarge => 413,
             ValidationFailed | WeakPassword | ConsentRequired | InvalidPhone | ContactMissing
             | MessageTooLong | InvalidImage => 422,
@@ -203,6 +206,7 @@ impl ErrorCode {
             FileTooLarge => "file_too_large",
             StorageFull => "storage_full",
             FileNotFound => "file_not_found",
+            FileDeleted => "file_deleted",
             ConsentRequired => "consent_required",
             InteractionEnded => "interaction_ended",
             LinkExpired => "link_expired",
@@ -280,6 +284,7 @@ mod tests {
                 | ErrorCode::FileTooLarge
                 | ErrorCode::StorageFull
                 | ErrorCode::FileNotFound
+                | ErrorCode::FileDeleted
                 | ErrorCode::FeatureDisabled
                 | ErrorCode::TeamNotFound
                 | ErrorCode::AlreadyAnswered
@@ -289,6 +294,6 @@ mod tests {
                 | ErrorCode::Internal => {}
             }
         }
-        assert_eq!(seen.len(), 41);
+        assert_eq!(seen.len(), 42);
     }
 }

@@ -32,6 +32,11 @@ pub struct FileInfo {
     /// `GET /api/files/{id}/thumbnail` gives a small image.
     pub thumbnail: bool,
     pub created_at: DateTime<Utc>,
+    /// On a chat message's file: when the storage retention policy deleted
+    /// it (it can no longer be downloaded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 /// What a file of an interaction is.

@@ -187,6 +187,9 @@ pub enum EventKind {
     RecordingReady { file_id: crate::ids::FileId, duration_s: f64 },
     /// The call's recording could not be merged (its raw tracks are kept).
     RecordingFailed { reason: String },
+    /// The storage retention policy deleted one of the call's files (the
+    /// recording, a chat file, a screenshot or photo).
+    FileDeleted { file_id: crate::ids::FileId, class: crate::storage::StorageClass, name: String },
     /// A scheduled call was booked, rescheduled or reassigned, or its
     /// schedule moved on (`link_sent`, `started`, `cancelled`, `missed`);
     /// `at` is the booked time, `agent_id` the agent it is now assigned to

@@ -289,6 +289,11 @@ pub struct RecordingInfo {
     /// recording has a gap where the call went on unrecorded.
     #[serde(default)]
     pub partial: bool,
+    /// When the storage retention policy deleted the file (it can no longer
+    /// be downloaded; the rest of this record stays).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 /// `v1/server/interactions/recording`: vc-records tells vc-server how the

@@ -131,3 +131,15 @@ pub struct CleanupLog {
     pub items: Vec<CleanupReport>,
     pub total: u64,
 }
+
+/// `v1/server/interactions/file_deleted`: vc-fileserver tells vc-server
+/// that the retention cleanup deleted a file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileDeleted {
+    pub interaction_id: InteractionId,
+    pub file_id: FileId,
+    pub class: StorageClass,
+    pub kind: FileKind,
+    pub name: String,
+    pub deleted_at: DateTime<Utc>,
+}

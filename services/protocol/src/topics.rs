@@ -110,6 +110,13 @@ pub mod server {
         Endpoint::new("server.interactions.recording", "v1/server/interactions/recording".into())
     }
 
+    /// vc-fileserver's retention cleanup deleted a file of the interaction;
+    /// vc-server marks the recording or the chat message's file deleted and
+    /// logs `file_deleted` (once per file, so repeats are harmless).
+    pub fn file_deleted() -> Endpoint<crate::storage::FileDeleted, crate::media::Done> {
+        Endpoint::new("server.interactions.file_deleted", "v1/server/interactions/file_deleted".into())
+    }
+
     /// What vc-stat needs to compute a call's metrics: the interaction with
     /// its log, the client's User-Agent, chat and file counts.
     pub fn stat_input() -> Endpoint<crate::stat::GetStatInput, crate::stat::StatInput> {

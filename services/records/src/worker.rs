@@ -339,6 +339,7 @@ impl Worker {
             started_at: m.started_at,
             has_video: m.has_video,
             partial: m.partial,
+            deleted_at: None,
         };
         // Remembered before vc-server hears of it: a crash now does not
         // upload the file twice.

@@ -5,7 +5,7 @@
 //! `client_msg_id` (unique per interaction and party) makes a resend
 //! return the stored message instead of a second one.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use mongodb::bson::{self, Document, doc};
 use mongodb::options::IndexOptions;
@@ -15,7 +15,7 @@ use vc_protocol::chat::{ChatMessage, MAX_TEXT_BYTES};
 use vc_protocol::files::FileInfo;
 use vc_protocol::geo::Location;
 use vc_protocol::interaction::Party;
-use vc_protocol::{ChatMessageId, ErrorCode, InteractionId};
+use vc_protocol::{ChatMessageId, ErrorCode, FileId, InteractionId};
 use vc_runtime::db::DbError;
 use vc_runtime::{ApiError, Db};
 
@@ -231,6 +231,25 @@ impl Chat {
             files: count(of(doc! {"file": {"$type": "object"}})).await?,
             screenshots: count(of(doc! {"file.kind": {"$in": ["screenshot", "annotated"]}})).await?,
         })
+    }
+
+    /// Marks the file of the interaction's messages that carry it as
+    /// deleted by the retention policy (their text stays); how many.
+    pub async fn mark_file_deleted(
+        &self,
+        id: InteractionId,
+        file_id: FileId,
+        at: DateTime<Utc>,
+    ) -> Result<u64, DbError> {
+        let at = bson::to_bson(&at).map_err(|e| DbError::Encode(e.to_string()))?;
+        let r = self
+            .coll
+            .update_many(
+                doc! {"interaction_id": id.to_string(), "file.id": file_id.to_string(), "file.deleted_at": {"$exists": false}},
+                doc! {"$set": {"file.deleted_at": at}},
+            )
+            .await?;
+        Ok(r.modified_count)
     }
 
     /// The client's latest position.

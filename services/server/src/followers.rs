@@ -12,6 +12,7 @@ use vc_protocol::interaction::EventKind;
 use vc_protocol::media::Done;
 use vc_protocol::msg::DeliveryStatusChanged;
 use vc_protocol::recording::{RecordingOutcome, RecordingResult};
+use vc_protocol::storage::FileDeleted;
 use vc_protocol::surl::ShortLinkOpened;
 use vc_runtime::{ApiError, RemoteError, Subscription};
 
@@ -128,6 +129,45 @@ pub async fn recording_outcome(state: &ServerState, outcome: &RecordingOutcome) 
                 (!seen && doc.recording.is_none())
                     .then(|| Change::default().event(EventKind::RecordingFailed { reason: reason.clone() }))
             }
+        })
+        .await
+        .map_err(remote)?;
+    match applied {
+        Some(_) => Ok(Done {}),
+        None => Err(RemoteError::new("interaction_not_found", "no such interaction")),
+    }
+}
+
+/// vc-fileserver's retention cleanup deleted a file of the interaction:
+/// its chat messages show the file as deleted, a deleted recording gets
+/// `deleted_at`, and `file_deleted` is logged once per file.
+pub async fn file_deleted(state: &ServerState, m: &FileDeleted) -> Result<Done, RemoteError> {
+    let remote = |e: ApiError| RemoteError::new(e.code.as_str(), e.message);
+    state
+        .chat
+        .mark_file_deleted(m.interaction_id, m.file_id, m.deleted_at)
+        .await
+        .map_err(|e| remote(e.into()))?;
+    let at = mongodb::bson::to_bson(&m.deleted_at)
+        .map_err(|e| RemoteError::new("validation_failed", format!("deleted_at: {e}")))?;
+    let applied = state
+        .commit(m.interaction_id, |doc| {
+            let logged = doc
+                .events
+                .iter()
+                .any(|e| matches!(&e.event, EventKind::FileDeleted { file_id, .. } if *file_id == m.file_id));
+            if logged {
+                return None;
+            }
+            let mut change = Change::default().event(EventKind::FileDeleted {
+                file_id: m.file_id,
+                class: m.class,
+                name: m.name.clone(),
+            });
+            if doc.recording.as_ref().is_some_and(|r| r.file_id == m.file_id) {
+                change = change.set("recording.deleted_at", at.clone());
+            }
+            Some(change)
         })
         .await
         .map_err(remote)?;

@@ -112,6 +112,14 @@ impl VcServer {
                 async move { stat_feed::metrics_computed(&s, &env.body).await }
             })
             .await?;
+        let s = state.clone();
+        let deleted_files = rt
+            .bus
+            .serve("vc-server", &topics::server::file_deleted(), move |env| {
+                let s = s.clone();
+                async move { followers::file_deleted(&s, &env.body).await }
+            })
+            .await?;
         let schedules = schedule::Schedules::open(&rt.db).await?;
         let scheduler = tokio::spawn(schedule::worker::run(state.clone().into_inner(), schedules.clone()));
         Ok(Arc::new(Self {
@@ -127,6 +135,7 @@ impl VcServer {
                 recordings,
                 stat_input,
                 metrics,
+                deleted_files,
                 scheduler,
             ],
         }))

@@ -54,3 +54,51 @@ pub async fn until_set(desk: &Desk, id: InteractionId, field: &str, within: Dura
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
+
+/// Makes every file of the interaction three days old in the database
+/// `db_name`, sets a one-day retention for `classes` (e.g.
+/// `["recordings_days"]`), and runs the cleanup as `admin`; the number of
+/// files it deleted.
+pub async fn expire_files(
+    base: &str,
+    db_name: &str,
+    id: InteractionId,
+    admin: &str,
+    classes: &[&str],
+) -> u64 {
+    let db = mongodb::Client::with_uri_str(vc_testkit::shared_mongo_uri()).await.unwrap().database(db_name);
+    let three_days_ago =
+        mongodb::bson::DateTime::from_millis(chrono::Utc::now().timestamp_millis() - 3 * 86_400_000);
+    let aged = db
+        .collection::<mongodb::bson::Document>("files")
+        .update_many(
+            mongodb::bson::doc! {"interaction_id": id.to_string()},
+            mongodb::bson::doc! {"$set": {"created_at": three_days_ago}},
+        )
+        .await
+        .unwrap();
+    assert!(aged.matched_count > 0, "the interaction has files");
+    let mut policy = serde_json::json!({"chat_files_days": null, "screenshots_days": null, "recordings_days": null, "schedule": "0 3 * * *"});
+    for c in classes {
+        policy[*c] = 1.into();
+    }
+    let http = reqwest::Client::new();
+    let r = http
+        .put(format!("{base}/api/storage/retention"))
+        .bearer_auth(admin)
+        .json(&policy)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let run = http
+        .post(format!("{base}/api/storage/cleanup"))
+        .bearer_auth(admin)
+        .json(&serde_json::json!({"dry_run": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(run.status(), 200);
+    let report: Value = run.json().await.unwrap();
+    report["files"].as_u64().unwrap()
+}

@@ -32,6 +32,7 @@ pub const SANDBOX_CSP: &str = "default-src 'none'; sandbox";
         (status = 401, body = vc_protocol::ErrorBody),
         (status = 403, description = "not a party of the file's interaction", body = vc_protocol::ErrorBody),
         (status = 404, description = "`file_not_found`", body = vc_protocol::ErrorBody),
+        (status = 410, description = "`file_deleted`: the storage retention policy deleted it", body = vc_protocol::ErrorBody),
         (status = 416, description = "the range is outside the file"),
         (status = 503, body = vc_protocol::ErrorBody),
     )
@@ -51,6 +52,7 @@ pub async fn download_file(r: FileRequest) -> Result<HttpResponse, ApiError> {
         (status = 401, body = vc_protocol::ErrorBody),
         (status = 403, body = vc_protocol::ErrorBody),
         (status = 404, description = "`file_not_found`", body = vc_protocol::ErrorBody),
+        (status = 410, description = "`file_deleted`: the storage retention policy deleted it", body = vc_protocol::ErrorBody),
     )
 )]
 #[head("/api/files/{id}")]

@@ -22,6 +22,7 @@ use crate::state::FilesState;
         (status = 401, body = vc_protocol::ErrorBody),
         (status = 403, body = vc_protocol::ErrorBody),
         (status = 404, description = "`file_not_found`: no such file, or it has no thumbnail", body = vc_protocol::ErrorBody),
+        (status = 410, description = "`file_deleted`: the storage retention policy deleted it", body = vc_protocol::ErrorBody),
         (status = 503, body = vc_protocol::ErrorBody),
     )
 )]

@@ -19,6 +19,7 @@ use vc_protocol::storage::{CleanupItem, CleanupReport, StorageClass};
 use vc_runtime::ApiError;
 
 use super::policy::kinds_of;
+use super::tombstones::Tombstone;
 use crate::state::FilesState;
 use crate::store::{FileDoc, to_chrono};
 
@@ -98,12 +99,13 @@ async fn sweep_class(
     report: &mut CleanupReport,
 ) -> Result<(), ApiError> {
     let mut after = None;
+    let mut tell = true;
     loop {
         let page = state.files.stored_before(kinds_of(class), cutoff, after, PAGE).await?;
         let Some(last) = page.last() else { return Ok(()) };
         after = Some(last.id);
         for doc in &page {
-            if dry_run || delete(state, doc, class, cutoff).await? {
+            if dry_run || delete(state, doc, class, cutoff, &mut tell).await? {
                 let size = doc.size.max(0) as u64;
                 report.files += 1;
                 report.bytes += size;
@@ -127,8 +129,9 @@ async fn sweep_class(
 
 /// Deletes one file; `false` if another run got there first.
 ///
-/// The metadata goes first, then the file and its thumbnails. Once the
-/// document is gone the file is unreachable (not listed, downloads 404,
+/// A tombstone is written first (see `tombstones`), then the metadata
+/// goes, then the file and its thumbnails; then vc-server is told. Once the
+/// document is gone the file is unreachable (not listed, downloads 410,
 /// `v1/files/get` says `file_not_found`); if the process dies before the
 /// file is removed, the file is an orphan on disk without metadata, which
 /// the orphan sweep removes (its age is long past `orphan_grace_secs`).
@@ -143,7 +146,10 @@ async fn delete(
     doc: &FileDoc,
     class: StorageClass,
     cutoff: DateTime<Utc>,
+    tell: &mut bool,
 ) -> Result<bool, ApiError> {
+    let tombstone = Tombstone::of(doc, class, Utc::now());
+    state.retention.tombstones.record(&tombstone).await?;
     if !state.files.remove_stored_before(doc.id, cutoff).await? {
         return Ok(false);
     }
@@ -163,6 +169,11 @@ async fn delete(
         created_at = %to_chrono(doc.created_at),
         "file deleted: past its retention"
     );
+    // Once vc-server failed to answer, the rest of the run leaves it to the
+    // sweep rather than wait for it file by file.
+    if *tell {
+        *tell = super::tombstones::notify(state, &tombstone).await;
+    }
     Ok(true)
 }
 

@@ -6,14 +6,18 @@
 pub mod job;
 pub mod policy;
 pub mod store;
+pub mod tombstones;
 
 use tokio::sync::{Mutex, Notify};
 
 pub use store::RetentionStore;
+pub use tombstones::Tombstones;
 
 /// The retention state a fileserver keeps.
 pub struct Retention {
     pub store: RetentionStore,
+    /// What the cleanup deleted (see `tombstones`).
+    pub tombstones: Tombstones,
     /// Wakes this process's scheduler when an admin changed the settings
     /// here (other instances see them at their next look, within a minute).
     pub changed: Notify,
@@ -25,7 +29,7 @@ pub struct Retention {
 }
 
 impl Retention {
-    pub fn new(store: RetentionStore) -> Self {
+    pub fn new(store: RetentionStore, tombstones: Tombstones) -> Self {
         let host = std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty());
         let instance = format!(
             "{}-{}-{}",
@@ -33,6 +37,6 @@ impl Retention {
             std::process::id(),
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         );
-        Self { store, changed: Notify::new(), running: Mutex::new(()), instance }
+        Self { store, tombstones, changed: Notify::new(), running: Mutex::new(()), instance }
     }
 }

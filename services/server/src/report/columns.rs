@@ -224,6 +224,8 @@ pub fn survey_submitted() -> Column {
 pub fn recording() -> [Column; 2] {
     [
         col!("Recording", "Запись", 50.0, |d, c| match &d.recording {
+            // No link to a file the retention policy deleted.
+            Some(r) if r.deleted_at.is_some() => Cell::text(words::recording_deleted(c.lang)),
             Some(r) => {
                 // The URL is the text too: it survives a CSV export or a copy.
                 let url = format!("{}/api/files/{}", c.public_base, r.file_id);

@@ -191,6 +191,8 @@ pub fn doc(i: u64, newest: DateTime<Utc>, spec: &ReportSpec, agents: &[(UserId, 
             started_at: created,
             has_video: true,
             partial: false,
+            // Some recordings are past the retention policy.
+            deleted_at: (i % 7 == 1).then_some(created),
         }),
         custom_fields,
         survey,

@@ -59,6 +59,13 @@ fn every_interaction_is_a_row_under_a_frozen_filtered_header() {
             && sheet.contains("Visit date")
     );
     assert!(sheet.contains("<f>HYPERLINK(\"https://va.example.com/api/files/"));
+    // A recording the retention policy deleted has no link, and says so.
+    assert!(sheet.contains("deleted (retention policy)"));
+    assert_eq!(
+        sheet.matches("HYPERLINK(").count(),
+        (0..30).filter(|i| i % 10 != 3 && i % 3 != 0 && i % 7 != 1).count(),
+        "a link for each stored recording"
+    );
     let workbook = part(&path, "xl/workbook.xml");
     let (first, second) =
         (workbook.find("name=\"Interactions\"").unwrap(), workbook.find("name=\"Summary\"").unwrap());

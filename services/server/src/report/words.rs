@@ -59,6 +59,11 @@ pub fn issue(i: QualityIssue, lang: Language) -> &'static str {
     }
 }
 
+/// In place of the link to a recording the retention policy deleted.
+pub fn recording_deleted(lang: Language) -> &'static str {
+    pick(lang, "deleted (retention policy)", "удалена (политика хранения)")
+}
+
 pub fn yes_no(b: bool, lang: Language) -> &'static str {
     if b { pick(lang, "yes", "да") } else { pick(lang, "no", "нет") }
 }
