@@ -326,6 +326,11 @@ function statusText(v: RecordingView): string {
       return v.slow ? `${t("recording.processing")} ${t("recording.slow")}` : t("recording.processing");
     case "failed":
       return t("recording.failed", { reason: v.reason });
+    case "deleted": {
+      const at = new Date(v.at);
+      const when = Number.isNaN(at.getTime()) ? v.at : new Intl.DateTimeFormat(lang(), { dateStyle: "short", timeStyle: "short" }).format(at);
+      return t("recording.deleted", { at: when });
+    }
     default:
       return "";
   }

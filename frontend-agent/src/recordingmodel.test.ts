@@ -195,3 +195,18 @@ describe("percentOf", () => {
     expect(percentOf(5, 4)).toBe(100);
   });
 });
+
+describe("a recording the retention policy deleted", () => {
+  it("is shown as deleted, not as something to play, and is not waited for", () => {
+    const gone: RecordingInfo = { ...info, deleted_at: "2026-12-01T03:00:00Z" };
+    const m = new RecordingModel(facts({ status: "ended", ended_at: "2026-11-21T10:05:00Z", recording: gone, events: [ready(3)] }), T0);
+    expect(m.view(T0)).toEqual({ state: "deleted", at: "2026-12-01T03:00:00Z" });
+    expect(m.waiting).toBe(false);
+    // A later read of the same interaction that learned of the deletion.
+    const live = new RecordingModel(facts({ status: "ended", ended_at: "2026-11-21T10:05:00Z", recording: info }), T0);
+    expect(live.view(T0).state).toBe("ready");
+    live.applyInteraction(facts({ status: "ended", ended_at: "2026-11-21T10:05:00Z", recording: gone }), T0);
+    expect(live.view(T0).state).toBe("deleted");
+  });
+});
+

@@ -15,6 +15,8 @@ export type RecordingView =
   /** The call is over, the merged file is not there yet (`slow`: for a long time). */
   | { state: "processing"; slow: boolean }
   | { state: "ready"; info: RecordingInfo }
+  /** The storage retention policy deleted the file (`at`): nothing to play. */
+  | { state: "deleted"; at: string }
   | { state: "failed"; reason: string };
 
 export type RecordingState = RecordingView["state"];
@@ -81,6 +83,7 @@ export class RecordingModel {
 
   /** What to show now. */
   view(now: number): RecordingView {
+    if (this.info?.deleted_at) return { state: "deleted", at: this.info.deleted_at };
     if (this.info) return { state: "ready", info: this.info };
     if (this.outcome?.kind === "failed") return { state: "failed", reason: this.outcome.reason };
     // A ready event without the file's details: they are one read away.
