@@ -7,16 +7,18 @@
 //! It talks to the outside only through [`Command`]s in and [`MediaEvent`]s
 //! and [`SignalOut`] frames out; it knows nothing of HTTP or MQTT.
 
+mod api;
 mod data;
 mod lifecycle;
 mod media;
 mod metrics;
 pub mod peer;
 pub mod room;
+mod socket;
 pub mod stats;
 
 use std::collections::{HashMap, HashSet};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -27,125 +29,17 @@ use rtc::peer_connection::state::{RTCIceConnectionState, RTCPeerConnectionState}
 use rtc::sansio::Protocol;
 use rtc::shared::{TaggedBytesMut, TransportContext, TransportProtocol};
 use tokio::net::UdpSocket;
-use tokio::sync::{mpsc, oneshot};
-use vc_protocol::interaction::{MaxQuality, Party, VideoMode};
+use tokio::sync::mpsc;
 use vc_protocol::media::{MediaEvent, MediaEventKind, SignalIn, SignalOut};
 use vc_protocol::{InteractionId, PeerId};
 
 use crate::forward::demux::{PacketClass, binding_request_local_ufrag, classify};
 use crate::record::Recorder;
+pub use api::{Census, Command, EngineConfig, EngineGone, EngineHandle, RecordingSetup};
 pub use metrics::MediaMetrics;
 use peer::{Endpoint, Peer};
 use room::Room;
-
-/// How the engine is set up.
-#[derive(Debug, Clone)]
-pub struct EngineConfig {
-    /// The one UDP socket every peer uses.
-    pub bind: SocketAddr,
-    /// Addresses put in the host candidates (public / LAN addresses).
-    pub advertised: Vec<IpAddr>,
-    /// How long a dropped party keeps its place.
-    pub grace: Duration,
-    /// How often `stats` events are sent per peer.
-    pub stats_interval: Duration,
-    /// Rooms nobody joined (or everyone left) are forgotten after this.
-    pub idle_room_ttl: Duration,
-    /// `media_datachannel_messages_total{direction, outcome}`: every message
-    /// a party sent on a data channel, relayed or why not.
-    pub data_messages: prometheus::IntCounterVec,
-    /// Forwarded media, loss, NACKs, ICE failures, connect times.
-    pub metrics: MediaMetrics,
-    /// Where and how calls are recorded; `None`: never.
-    pub recording: Option<RecordingSetup>,
-}
-
-/// The raw recorder's settings.
-#[derive(Debug, Clone)]
-pub struct RecordingSetup {
-    /// Calls' raw directories go under this.
-    pub dir: std::path::PathBuf,
-    pub gateway_id: String,
-    pub metrics: crate::record::RecorderMetrics,
-}
-
-/// What the outside asks of the engine.
-pub enum Command {
-    OpenRoom {
-        room: InteractionId,
-        video_mode: VideoMode,
-        max_quality: MaxQuality,
-        record: bool,
-        /// Relay the `collab` channel.
-        pointer: bool,
-        reply: oneshot::Sender<()>,
-    },
-    UpdateRoom {
-        room: InteractionId,
-        video_mode: VideoMode,
-        max_quality: MaxQuality,
-        reply: oneshot::Sender<bool>,
-    },
-    CloseRoom {
-        room: InteractionId,
-        reason: String,
-        reply: oneshot::Sender<()>,
-    },
-    /// A signaling socket with a valid room token joins.
-    Join {
-        room: InteractionId,
-        role: Party,
-        video_mode: VideoMode,
-        max_quality: MaxQuality,
-        record: bool,
-        pointer: bool,
-        out: mpsc::UnboundedSender<SignalOut>,
-        reply: oneshot::Sender<PeerId>,
-    },
-    Signal {
-        peer: PeerId,
-        msg: SignalIn,
-    },
-    /// The peer's signaling socket closed.
-    SocketClosed {
-        peer: PeerId,
-    },
-    /// Counts for tests and metrics.
-    Census {
-        reply: oneshot::Sender<Census>,
-    },
-}
-
-/// How many rooms and peers are alive.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Census {
-    pub rooms: usize,
-    pub peers: usize,
-    pub connections: usize,
-}
-
-/// The handle the rest of the service holds.
-#[derive(Clone)]
-pub struct EngineHandle {
-    tx: mpsc::UnboundedSender<Command>,
-    pub local_addr: SocketAddr,
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("the media engine has stopped")]
-pub struct EngineGone;
-
-impl EngineHandle {
-    pub fn send(&self, cmd: Command) -> Result<(), EngineGone> {
-        self.tx.send(cmd).map_err(|_| EngineGone)
-    }
-
-    pub async fn census(&self) -> Result<Census, EngineGone> {
-        let (reply, rx) = oneshot::channel();
-        self.send(Command::Census { reply })?;
-        rx.await.map_err(|_| EngineGone)
-    }
-}
+pub use socket::{SOCKET_BUFFER, bind_udp};
 
 /// Binds the socket and starts the engine task.
 pub async fn spawn(
@@ -180,27 +74,6 @@ pub async fn spawn(
     };
     let task = tokio::spawn(engine.run(rx));
     Ok((EngineHandle { tx, local_addr }, task))
-}
-
-/// Kernel buffer asked for the shared socket: every peer's media arrives on
-/// it, and a burst the engine has not read yet must not overflow it (a lost
-/// DTLS flight can stall a handshake; see docs/benchmarks.md). The kernel
-/// caps it at `net.core.rmem_max` / `wmem_max`.
-pub const SOCKET_BUFFER: usize = 4 << 20;
-
-/// A non-blocking UDP socket with large kernel buffers, for tokio.
-pub fn bind_udp(addr: SocketAddr) -> std::io::Result<UdpSocket> {
-    let socket = socket2::Socket::new(
-        socket2::Domain::for_address(addr),
-        socket2::Type::DGRAM,
-        Some(socket2::Protocol::UDP),
-    )?;
-    // Best effort: a smaller buffer is no reason not to start.
-    let _ = socket.set_recv_buffer_size(SOCKET_BUFFER);
-    let _ = socket.set_send_buffer_size(SOCKET_BUFFER);
-    socket.set_nonblocking(true)?;
-    socket.bind(&addr.into())?;
-    UdpSocket::from_std(socket.into())
 }
 
 pub(crate) struct Engine {
