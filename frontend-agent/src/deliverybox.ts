@@ -16,7 +16,7 @@ import { lang, t, type MessageKey } from "@shared/i18n";
 import { channelLabel } from "@shared/labels";
 import { CHANNELS, likelyDestination, unavailable, type ChannelsState, type Contacts, type Unavailable } from "./availability";
 import { forgetChannels, loadChannels } from "./channels";
-import { DeliveryLog } from "./deliverylog";
+import { DeliveryLog, isFinal } from "./deliverylog";
 import { DeliveryRowView } from "./deliveryrow";
 
 export interface DeliveryHost {
@@ -33,6 +33,15 @@ const CHANNELS_RETRY_MS = 10_000;
 /** After a rebuild from the event log, details are fetched for this many newest rows. */
 const DETAILS_ON_REBUILD = 5;
 const DETAILS_DEBOUNCE_MS = 300;
+/**
+ * After the call ends the control channel closes, so a provider's late
+ * report (an SMS delivered a minute later) would not arrive live: the box
+ * asks for deliveries that are not final yet, first after this long, then
+ * twice as long each time up to `FOLLOW_MAX_MS`, for `FOLLOW_FOR_MS`.
+ */
+const FOLLOW_FIRST_MS = 2_000;
+const FOLLOW_MAX_MS = 60_000;
+const FOLLOW_FOR_MS = 15 * 60_000;
 
 const SEND_KEYS: Record<Exclude<Channel, "webhook">, MessageKey> = {
   sms: "delivery.send.sms",
@@ -141,6 +150,19 @@ export class DeliveryBox {
     this.finished = finished;
     this.renderButtons();
     this.render();
+    if (finished) {
+      const until = Date.now() + FOLLOW_FOR_MS;
+      this.later(() => this.follow(until, FOLLOW_FIRST_MS), FOLLOW_FIRST_MS);
+    }
+  }
+
+  /** Asks for the deliveries that may still change (see `FOLLOW_FIRST_MS`). */
+  private follow(until: number, every: number): void {
+    const open = this.log.list().filter((row) => !isFinal(row.status));
+    if (open.length === 0 || Date.now() > until) return;
+    for (const row of open) this.fetchDetails(row.id);
+    const next = Math.min(every * 2, FOLLOW_MAX_MS);
+    this.later(() => this.follow(until, next), next);
   }
 
   /** One event of the interaction (`live`: it just happened, rather than being replayed). */

@@ -147,6 +147,21 @@ async fn the_agent_sends_an_sms_and_sees_it_delivered() {
     smsc.assert_no_violations();
 }
 
+/// The provider reports delivery only after the agent ended the call: the
+/// console still shows it (the control channel is closed by then).
+#[tokio::test]
+async fn an_sms_delivered_after_the_call_ended_shows_as_delivered() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let (smsc, p) = platform_with_sms(&[("VC_MSG__SMS__STATUS_INTERVAL_SECS", "1")]).await;
+    smsc.deliver_after_polls(10);
+    // Status polls every second are identical requests: SMSC.ru would answer
+    // error 9 to most of them; here they count.
+    smsc.set_flood_protection(false);
+    run_e2e(&p, "delivery-late.test.mjs", &[("VC_SMS_OK_PHONE", "+79990000001")]);
+    assert!(smsc.sent().iter().any(|s| s.phone == "79990000001"));
+    smsc.assert_no_violations();
+}
+
 #[tokio::test]
 async fn the_agent_points_on_the_client_video() {
     let _turn = ONE_AT_A_TIME.lock().await;
